@@ -1,0 +1,11 @@
+import torch
+
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+loss = (x**2).sum()  # backward() needs a scalar
+loss.backward()
+grad = x.grad
+print(grad)  # d(sum x^2)/dx = 2x
+
+# The full Jacobian of a vector-valued function, row i = d y_i / d x.
+jacobian = torch.autograd.functional.jacobian(lambda v: v**2, x.detach())
+print(jacobian)

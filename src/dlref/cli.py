@@ -1,0 +1,204 @@
+"""The ``dlref`` command: list, run and check the examples, and report the set-up.
+
+A mistake a user can make (an unknown example, framework or flag, a device
+that is not there) prints one line and exits with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from collections.abc import Sequence
+
+from dlref import __version__
+from dlref.devices import (
+    DEVICE_ENV,
+    REQUIRE_GPU_ENV,
+    DeviceError,
+    check_required_gpu,
+    tensorflow_device,
+    tensorflow_gpu_names,
+    torch_device,
+    torch_gpu_names,
+)
+from dlref.outputs import UPDATE_COMMAND, check_output, write_output
+from dlref.runner import quiet_tensorflow, run_snippet
+from dlref.scaffold import create_example, tab_block
+from dlref.snippets import (
+    FRAMEWORK_TITLES,
+    FRAMEWORKS,
+    Pair,
+    SnippetError,
+    discover,
+    find_pair,
+    snippets_root,
+)
+from dlref.versions import VERSIONS_FILE, public_version, render_versions
+
+USAGE_ERROR = 2
+FRAMEWORK_CHOICES = (*FRAMEWORKS, "both")
+_PACKAGE_HINTS = {"torch": "PyTorch (torch)", "tensorflow": "TensorFlow (tensorflow)"}
+
+
+def _list(_: argparse.Namespace) -> int:
+    pairs = discover()
+    width = max((len(pair.key) for pair in pairs), default=0)
+    for pair in pairs:
+        titles = ", ".join(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS if fw in pair.sides)
+        print(f"{pair.key:<{width}}  {titles}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    pair = find_pair(args.example)
+    wanted = list(FRAMEWORKS) if args.framework == "both" else [args.framework]
+    absent = [fw for fw in wanted if fw not in pair.sides]
+    if absent:
+        present = ", ".join(pair.sides)
+        raise SnippetError(f"{pair.key} has no {absent[0]} version; it has: {present}")
+    root = snippets_root()
+    for framework in wanted:
+        snippet = pair.sides[framework]
+        print(f"--- {FRAMEWORK_TITLES[framework]}: {snippet.path.relative_to(root)}", flush=True)
+        print(run_snippet(snippet).stdout, end="", flush=True)
+    return 0
+
+
+def _snippets(args: argparse.Namespace) -> int:
+    root = snippets_root()
+    pairs = [pair for pair in discover() if not args.topics or pair.topic in args.topics]
+    unknown = set(args.topics) - {pair.topic for pair in discover()}
+    if unknown:
+        topics = ", ".join(sorted({pair.topic for pair in discover()}))
+        raise SnippetError(f"unknown topic {sorted(unknown)[0]!r}; valid topics: {topics}")
+    stale = []
+    for pair in pairs:
+        for snippet in pair.snippets:
+            printed = run_snippet(snippet).stdout
+            label = snippet.output_path.relative_to(root)
+            if args.update:
+                changed = write_output(snippet.output_path, printed)
+                print(f"{'updated' if changed else 'current'}  {label}")
+            else:
+                check = check_output(snippet.output_path, printed)
+                print(f"{'current' if check.current else 'STALE  '}  {label}")
+                if not check.current:
+                    stale.append(check)
+    if args.update and not args.topics:
+        changed = write_output(root / VERSIONS_FILE, render_versions())
+        print(f"{'updated' if changed else 'current'}  {VERSIONS_FILE}")
+    if stale:
+        print(f"{len(stale)} output file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _doctor(_: argparse.Namespace) -> int:
+    quiet_tensorflow()
+    print(f"dlref {__version__}")
+    print(f"Python {platform.python_version()} ({platform.system()} {platform.machine()})")
+    print(f"snippets: {snippets_root()}")
+    try:
+        gpus = ", ".join(torch_gpu_names()) or "none"
+        print(f"PyTorch {public_version(('torch',))}: examples run on {torch_device()}; "
+              f"CUDA GPUs: {gpus}")
+    except ModuleNotFoundError:
+        print("PyTorch: not installed")
+    try:
+        gpus = ", ".join(tensorflow_gpu_names()) or "none"
+        print(f"TensorFlow {public_version(('tensorflow-cpu', 'tensorflow'))}: examples run on "
+              f"{tensorflow_device()}; GPUs: {gpus}")
+    except ModuleNotFoundError:
+        print("TensorFlow: not installed")
+    print(f"{DEVICE_ENV}={_env(DEVICE_ENV)}  {REQUIRE_GPU_ENV}={_env(REQUIRE_GPU_ENV)}")
+    check_required_gpu()
+    return 0
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name) or "(unset)"
+
+
+def _new(args: argparse.Namespace) -> int:
+    checkout = snippets_root().parent
+    result = create_example(checkout, args.section, args.topic, args.name)
+    for path in result.created:
+        print(f"created  {path}")
+    if result.page_existed:
+        print(f"\n{result.page} exists: add this where the example belongs:\n")
+        print(tab_block(args.topic, args.name))
+    else:
+        print(f"\nAdd '{result.page.relative_to('docs')}' to the nav in mkdocs.yml.")
+    print(f"Edit the two scripts, then run `{UPDATE_COMMAND}`.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``dlref`` command.
+
+    Returns:
+        The parser, with one sub-command per action.
+    """
+    parser = argparse.ArgumentParser(
+        prog="dlref", description="PyTorch and TensorFlow, side by side: the examples."
+    )
+    parser.add_argument("--version", action="version", version=f"dlref {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list every example and its frameworks")
+    listing.set_defaults(handler=_list)
+
+    run = commands.add_parser("run", help="run an example and print its output")
+    run.add_argument("example", metavar="TOPIC/NAME", help="an example, as `dlref list` names it")
+    run.add_argument(
+        "--framework", choices=FRAMEWORK_CHOICES, default="both", help="which side to run"
+    )
+    run.set_defaults(handler=_run)
+
+    snippets = commands.add_parser(
+        "snippets", help="check the captured outputs against fresh runs, or rewrite them"
+    )
+    snippets.add_argument("topics", nargs="*", metavar="TOPIC", help="only these topics")
+    snippets.add_argument(
+        "--update", action="store_true", help="rewrite the output files (and the versions table)"
+    )
+    snippets.set_defaults(handler=_snippets)
+
+    doctor = commands.add_parser("doctor", help="versions, and the devices each framework sees")
+    doctor.set_defaults(handler=_doctor)
+
+    new = commands.add_parser("new", help="create a new example: two scripts and a page")
+    new.add_argument("topic", metavar="TOPIC")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--section", default="concepts", help="folder under docs/ for a new page")
+    new.set_defaults(handler=_new)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dlref`` command.
+
+    Args:
+        argv: The arguments, without the program name; ``sys.argv[1:]`` when omitted.
+
+    Returns:
+        The exit status: 0 on success, 1 when a check fails, 2 on a usage error.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (SnippetError, DeviceError) as error:
+        print(f"dlref: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except ModuleNotFoundError as error:
+        if error.name not in _PACKAGE_HINTS:
+            raise
+        print(f"dlref: error: {_PACKAGE_HINTS[error.name]} is not installed", file=sys.stderr)
+        return USAGE_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

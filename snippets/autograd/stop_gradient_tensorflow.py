@@ -9,7 +9,6 @@ grad = tape.gradient(y, x)
 print(y, grad)  # only the first term counts: dy/dx = 2x = 6
 
 # Outside a tape nothing is recorded; inside one, stop_recording() pauses it.
-with tf.GradientTape() as tape:
-    with tape.stop_recording():
-        z = x * 2
+with tf.GradientTape() as tape, tape.stop_recording():
+    z = x * 2
 print(tape.gradient(z, x))

@@ -1,6 +1,7 @@
 import tensorflow as tf
 
 tf.random.set_seed(0)
+print(tf.executing_eagerly())  # TensorFlow 2 runs operations as they are called
 
 from_list = tf.constant([[1.0, 2.0], [3.0, 4.0]])
 zeros = tf.zeros((2, 3))

@@ -3,7 +3,7 @@ import tensorflow as tf
 
 array = np.array([1.0, 2.0, 3.0], dtype=np.float32)
 
-copied = tf.constant(array)  # a tf.Tensor never aliases a NumPy array you still hold
+copied = tf.constant(array)  # copies the array
 array[0] = 10.0
 print(copied)
 

@@ -29,7 +29,6 @@ from dlref.scaffold import create_example, tab_block
 from dlref.snippets import (
     FRAMEWORK_TITLES,
     FRAMEWORKS,
-    Pair,
     SnippetError,
     discover,
     find_pair,
@@ -102,14 +101,18 @@ def _doctor(_: argparse.Namespace) -> int:
     print(f"snippets: {snippets_root()}")
     try:
         gpus = ", ".join(torch_gpu_names()) or "none"
-        print(f"PyTorch {public_version(('torch',))}: examples run on {torch_device()}; "
-              f"CUDA GPUs: {gpus}")
+        print(
+            f"PyTorch {public_version(('torch',))}: examples run on {torch_device()}; "
+            f"CUDA GPUs: {gpus}"
+        )
     except ModuleNotFoundError:
         print("PyTorch: not installed")
     try:
         gpus = ", ".join(tensorflow_gpu_names()) or "none"
-        print(f"TensorFlow {public_version(('tensorflow-cpu', 'tensorflow'))}: examples run on "
-              f"{tensorflow_device()}; GPUs: {gpus}")
+        print(
+            f"TensorFlow {public_version(('tensorflow-cpu', 'tensorflow'))}: examples run on "
+            f"{tensorflow_device()}; GPUs: {gpus}"
+        )
     except ModuleNotFoundError:
         print("TensorFlow: not installed")
     print(f"{DEVICE_ENV}={_env(DEVICE_ENV)}  {REQUIRE_GPU_ENV}={_env(REQUIRE_GPU_ENV)}")

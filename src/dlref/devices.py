@@ -117,8 +117,11 @@ class GpuReport:
 
     def missing(self) -> list[str]:
         """Return the frameworks that see no GPU."""
-        return [name for name, gpus in (("PyTorch", self.torch), ("TensorFlow", self.tensorflow))
-                if not gpus]
+        return [
+            name
+            for name, gpus in (("PyTorch", self.torch), ("TensorFlow", self.tensorflow))
+            if not gpus
+        ]
 
 
 def gpu_report() -> GpuReport:

@@ -195,8 +195,10 @@ def compare_runs(
     for label in spec.values:
         missing = [
             side
-            for side, namespace in (("PyTorch", pytorch_namespace),
-                                    ("TensorFlow", tensorflow_namespace))
+            for side, namespace in (
+                ("PyTorch", pytorch_namespace),
+                ("TensorFlow", tensorflow_namespace),
+            )
             if label not in namespace
         ]
         if missing:

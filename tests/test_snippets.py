@@ -1,0 +1,73 @@
+"""Every snippet runs, prints what its page shows, and agrees with its other side.
+
+Nothing here lists snippets: the parameters come from walking snippets/, so
+a new script is executed and checked as soon as it exists. Tests of one topic
+share an xdist group, so each script runs once per session (the output test
+and the parity test read the same cached run) and each worker imports each
+framework once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dlref.outputs import UPDATE_COMMAND, check_output
+from dlref.parity import check_specs_match, compare_runs, load_specs
+from dlref.snippets import discover, snippets_root, topic_dirs
+from dlref.versions import VERSIONS_FILE, render_versions
+
+PAIRS = discover()
+
+
+def _param(item, key: str, topic: str):
+    return pytest.param(item, id=key, marks=pytest.mark.xdist_group(f"topic-{topic}"))
+
+
+def test_snippets_exist():
+    # Guards the parametrized tests below against silently collecting nothing.
+    assert len(PAIRS) >= 9, f"expected the tensors and autograd examples under {snippets_root()}"
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [_param(s, s.key, s.topic) for pair in PAIRS for s in pair.snippets],
+)
+def test_output_is_current(snippet, snippet_runs):
+    run = snippet_runs.get(snippet)
+    check = check_output(snippet.output_path, run.stdout)
+    assert check.current, (
+        f"{check.message()}\n--- committed\n{check.expected}\n--- fresh run\n{check.actual}"
+    )
+
+
+@pytest.mark.parametrize("pair", [_param(p, p.key, p.topic) for p in PAIRS if len(p.sides) == 2])
+def test_pytorch_and_tensorflow_agree(pair, snippet_runs):
+    spec = load_specs(snippets_root() / pair.topic)[pair.name]
+    if not spec.values:
+        pytest.skip(f"parity not applicable: {spec.reason}")
+    problems = compare_runs(
+        spec,
+        snippet_runs.get(pair.sides["pytorch"]).namespace,
+        snippet_runs.get(pair.sides["tensorflow"]).namespace,
+    )
+    assert not problems, f"{pair.key}: the two frameworks disagree:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("topic_dir", topic_dirs(), ids=lambda path: path.name)
+def test_parity_file_matches_examples(topic_dir):
+    pairs = [pair for pair in PAIRS if pair.topic == topic_dir.name]
+    assert not check_specs_match(topic_dir, pairs)
+
+
+def test_every_output_file_has_a_script():
+    orphans = [
+        out for out in snippets_root().glob("*/*.out") if not out.with_suffix(".py").exists()
+    ]
+    assert not orphans, f"output files without a script (delete them): {orphans}"
+
+
+def test_versions_table_is_current():
+    committed = (snippets_root() / VERSIONS_FILE).read_text(encoding="utf-8")
+    assert committed == render_versions(), (
+        f"snippets/{VERSIONS_FILE} does not match this environment: run `{UPDATE_COMMAND}`"
+    )

@@ -1,4 +1,4 @@
-"""Shared fixtures: snippet runs cached per worker, the strictly built site."""
+"""Fixtures: snippet runs cached per worker, the strictly built site."""
 
 from __future__ import annotations
 
@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dlref.devices import DeviceError, check_required_gpu
-from dlref.runner import SnippetRun, quiet_tensorflow, run_snippet
+from dlref.runner import SnippetRun, run_snippet
 from dlref.snippets import Snippet
 
 CHECKOUT = Path(__file__).resolve().parents[1]
-DOCS_DIR = CHECKOUT / "docs"
-
-# Before any test imports TensorFlow.
-quiet_tensorflow()
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    # The GPU runner sets DLREF_REQUIRE_GPU=1: without a GPU in both frameworks
-    # the run stops here instead of passing on the CPU.
-    try:
-        check_required_gpu()
-    except DeviceError as error:
-        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 class SnippetRuns:

@@ -14,7 +14,7 @@ import pytest
 from dlref.gate import unaccounted_html_blocks, unexecuted_blocks
 from dlref.snippets import discover, snippets_root
 
-from .conftest import DOCS_DIR
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 

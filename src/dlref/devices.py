@@ -140,6 +140,7 @@ def check_required_gpu() -> None:
     missing = gpu_report().missing()
     if missing:
         raise DeviceError(
-            f"{REQUIRE_GPU_ENV}=1, but {' and '.join(missing)} sees no GPU: "
+            f"{REQUIRE_GPU_ENV}=1, but {' and '.join(missing)} "
+            f"{'sees' if len(missing) == 1 else 'see'} no GPU: "
             "install the GPU profile (make setup PROFILE=gpu) on a machine with a CUDA GPU"
         )

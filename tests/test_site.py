@@ -10,6 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from dlref.gate import unaccounted_html_blocks, unexecuted_blocks
 from dlref.snippets import discover, snippets_root
@@ -82,8 +83,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.mark.browser
 def test_framework_choice_follows_the_reader_across_pages(served_site):
-    from playwright.sync_api import sync_playwright
-
     assert CHROMIUM.exists(), "Debian's chromium is needed: apt-get install chromium"
     outside, console_errors = [], []
     with sync_playwright() as playwright:
@@ -112,6 +111,10 @@ def test_framework_choice_follows_the_reader_across_pages(served_site):
             page.locator(".tabbed-labels label", has_text="PyTorch").first.click()
             page.goto(f"{served_site}/")
             assert _selected_tab(page) == "PyTorch"
+
+            _check_search_finds_code_names(page)
+            page.goto(f"{served_site}/")
+            _check_page_furniture(page)
         finally:
             browser.close()
     assert not outside, f"requests left the site: {outside}"
@@ -128,3 +131,26 @@ def _selected_tab(page) -> str:
     )
     assert labels and len(set(labels)) == 1, f"tab sets disagree: {labels}"
     return labels[0]
+
+
+def _check_page_furniture(page) -> None:
+    """Edit link, copy buttons, and the light/dark toggle on the current page."""
+    edit = page.locator('a[rel="edit"]').first.get_attribute("href")
+    assert edit.endswith("/edit/main/docs/index.md"), edit
+    assert page.locator('button.md-code__button[data-md-type="copy"]').count() > 0
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    after = page.evaluate("document.body.dataset.mdColorScheme")
+    assert {before, after} == {"default", "slate"}
+
+
+def _check_search_finds_code_names(page) -> None:
+    """Search runs locally and splits code tokens: "GradientTape" finds tf.GradientTape."""
+    has_results = (
+        "() => /[1-9]\\d* matching document/"
+        ".test(document.querySelector('.md-search-result__meta')?.textContent ?? '')"
+    )
+    # Real key presses: Material's search listens for keyup, which fill() does not send.
+    page.locator("input.md-search__input").press_sequentially("GradientTape")
+    page.wait_for_function(has_results, timeout=15_000)
+    assert "Autograd" in page.locator(".md-search-result__list").text_content()

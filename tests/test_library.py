@@ -105,7 +105,8 @@ def test_parity_catches_a_wrong_gradient_in_a_real_run():
     assert compare_runs(spec, pytorch, tensorflow) == []
     tensorflow["dy_dx"] = tensorflow["dy_dx"] + 1.0  # as if the derivative were 2x + 4
     assert compare_runs(spec, pytorch, tensorflow) == [
-        "dy_dx: values differ by up to 1 (atol=1e-06, rtol=1e-06)"
+        "dy_dx: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
+        "dy_dx: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
     ]
     del tensorflow["dy_dx"]
     assert compare_runs(spec, pytorch, tensorflow) == [
@@ -113,10 +114,42 @@ def test_parity_catches_a_wrong_gradient_in_a_real_run():
     ]
 
 
+def test_stated_values_bind_both_sides_even_when_they_agree():
+    spec = ParitySpec(
+        topic="t",
+        name="n",
+        values=("g",),
+        scripts=("n_pytorch", "n_tensorflow"),
+        expect={"g": 7.0},
+    )
+    wrong_in_both = {"g": torch.tensor(6.0)}, {"g": tf.constant(6.0)}
+    problems = compare_runs(spec, *wrong_in_both)
+    assert problems == [
+        "g: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
+        "g: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
+    ]
+
+
+def test_scripts_key_compares_any_two_scripts_and_names_them(tmp_path):
+    (tmp_path / "parity.toml").write_text(
+        '[fit]\nscripts = ["loop_pytorch", "fit_tensorflow"]\nvalues = ["losses"]\n'
+    )
+    spec = load_specs(tmp_path)["fit"]
+    assert spec.scripts == ("loop_pytorch", "fit_tensorflow")
+    assert compare_runs(spec, {"losses": [1.0, 0.5]}, {"losses": [1.0, 0.6]}) == [
+        "losses: values differ by up to 0.1 (atol=1e-06, rtol=1e-06)"
+    ]
+    assert compare_runs(spec, {"losses": [1.0]}, {}) == [
+        "losses: not defined by the fit_tensorflow script"
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[a]\nvalues = []\n", "needs a 'reason'"),
+        ("[a]\nvalues = []\n", "compares nothing needs a 'reason'"),
+        ('[a]\nvalues = ["x"]\nscripts = ["only_one"]\n', "must name two scripts"),
+        ("[a]\nexpect = 7\n", "'expect' must be a table"),
         ('[a]\nvalues = "x"\n', "must be a list of names"),
         ('[a]\nvalues = ["x"]\ntolerance = 1\n', "unknown keys"),
     ],
@@ -130,7 +163,11 @@ def test_malformed_parity_files_are_rejected(tmp_path, content, message):
 def test_an_entry_without_values_keeps_its_reason(tmp_path):
     (tmp_path / "parity.toml").write_text('[a]\nvalues = []\nreason = "random numbers"\n')
     assert load_specs(tmp_path)["a"] == ParitySpec(
-        topic=tmp_path.name, name="a", values=(), reason="random numbers"
+        topic=tmp_path.name,
+        name="a",
+        values=(),
+        scripts=("a_pytorch", "a_tensorflow"),
+        reason="random numbers",
     )
 
 

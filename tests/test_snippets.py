@@ -40,23 +40,24 @@ def test_output_is_current(snippet, snippet_runs):
     )
 
 
-@pytest.mark.parametrize("pair", [_param(p, p.key, p.topic) for p in PAIRS if len(p.sides) == 2])
-def test_pytorch_and_tensorflow_agree(pair, snippet_runs):
-    spec = load_specs(snippets_root() / pair.topic)[pair.name]
-    if not spec.values:
+SPECS = [spec for topic_dir in topic_dirs() for spec in load_specs(topic_dir).values()]
+SCRIPTS = {(s.topic, s.path.stem): s for pair in PAIRS for s in pair.snippets}
+
+
+@pytest.mark.parametrize("spec", [_param(s, f"{s.topic}/{s.name}", s.topic) for s in SPECS])
+def test_scripts_agree(spec, snippet_runs):
+    if not spec.compares:
         pytest.skip(f"parity not applicable: {spec.reason}")
-    problems = compare_runs(
-        spec,
-        snippet_runs.get(pair.sides["pytorch"]).namespace,
-        snippet_runs.get(pair.sides["tensorflow"]).namespace,
-    )
-    assert not problems, f"{pair.key}: the two frameworks disagree:\n" + "\n".join(problems)
+    left, right = (snippet_runs.get(SCRIPTS[spec.topic, stem]).namespace for stem in spec.scripts)
+    problems = compare_runs(spec, left, right)
+    assert not problems, f"{spec.topic}/{spec.name}: the scripts disagree:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("topic_dir", topic_dirs(), ids=lambda path: path.name)
 def test_parity_file_matches_examples(topic_dir):
     pairs = [pair for pair in PAIRS if pair.topic == topic_dir.name]
-    assert not check_specs_match(topic_dir, pairs)
+    problems = check_specs_match(topic_dir, pairs)
+    assert not problems, "\n".join(problems)
 
 
 def test_every_output_file_has_a_script():

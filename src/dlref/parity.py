@@ -1,31 +1,36 @@
 """Checking that the PyTorch and TensorFlow sides of an example agree.
 
-Each topic folder has a ``parity.toml`` with one table per example::
+Each topic folder has a ``parity.toml`` with one table per check::
 
     [square]
-    values = ["dy_dx"]   # module-level names both scripts define
-    atol = 1e-6          # optional; rtol likewise
+    values = ["y", "dy_dx"]   # module-level names both scripts define
+    expect = { dy_dx = 7.0 }  # optional: values both scripts must equal
+    atol = 1e-6               # optional; rtol likewise
 
-After both scripts ran, each named value is turned into a NumPy array and the
-two must match in shape, dtype and value. An example whose outputs cannot be
-compared (a device listing, say) says so with ``values = []`` and a
-``reason``, so that leaving parity out is always a decision someone wrote down.
+By default a table compares the example's two scripts, ``square_pytorch.py``
+and ``square_tensorflow.py``. ``scripts = ["loop_pytorch", "fit_tensorflow"]``
+compares any two scripts of the topic instead, e.g. a PyTorch training loop
+with Keras ``fit``. After both ran, each named value is turned into a NumPy
+array and the two must match in shape, dtype and value. A check whose outputs
+cannot be compared says so with ``values = []`` and a ``reason``, so that
+leaving parity out is always a decision someone wrote down.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from dlref.snippets import Pair
+from dlref.snippets import FRAMEWORK_TITLES, Pair
 
 PARITY_FILE = "parity.toml"
 DEFAULT_ATOL = 1e-6
 DEFAULT_RTOL = 1e-6
+_KEYS = {"values", "expect", "scripts", "atol", "rtol", "reason"}
 
 
 class ParitySpecError(ValueError):
@@ -34,23 +39,32 @@ class ParitySpecError(ValueError):
 
 @dataclass(frozen=True)
 class ParitySpec:
-    """What must agree between the two sides of one example.
+    """What must agree between two scripts of a topic.
 
     Attributes:
         topic: The topic folder.
-        name: The example's name.
-        values: Module-level names defined by both scripts.
+        name: The table's name; by default also the example it checks.
+        values: Module-level names defined by both scripts, compared with each other.
+        scripts: The two scripts' stems, e.g. ``("square_pytorch", "square_tensorflow")``.
+        expect: Values both scripts must equal, by name.
         atol: Absolute tolerance for numeric values.
         rtol: Relative tolerance for numeric values.
-        reason: Why nothing is compared, when ``values`` is empty.
+        reason: Why nothing is compared, when ``values`` and ``expect`` are empty.
     """
 
     topic: str
     name: str
     values: tuple[str, ...]
+    scripts: tuple[str, str]
+    expect: dict[str, Any] = field(default_factory=dict)
     atol: float = DEFAULT_ATOL
     rtol: float = DEFAULT_RTOL
     reason: str = ""
+
+    @property
+    def compares(self) -> bool:
+        """Whether the spec checks anything at all."""
+        return bool(self.values or self.expect)
 
 
 def load_specs(topic_dir: Path) -> dict[str, ParitySpec]:
@@ -60,41 +74,51 @@ def load_specs(topic_dir: Path) -> dict[str, ParitySpec]:
         topic_dir: The topic folder.
 
     Returns:
-        The specs by example name; empty when the file does not exist.
+        The specs by table name; empty when the file does not exist.
 
     Raises:
-        ParitySpecError: An entry has unknown keys, no values and no reason,
-            or values of the wrong type.
+        ParitySpecError: A table has unknown keys, checks nothing and gives no
+            reason, or has values of the wrong type.
     """
     path = topic_dir / PARITY_FILE
     if not path.exists():
         return {}
     specs: dict[str, ParitySpec] = {}
     for name, table in tomllib.loads(path.read_text(encoding="utf-8")).items():
-        unknown = set(table) - {"values", "atol", "rtol", "reason"}
+        where = f"{path} [{name}]"
+        unknown = set(table) - _KEYS
         if unknown:
-            raise ParitySpecError(f"{path} [{name}]: unknown keys {sorted(unknown)}")
-        values = table.get("values")
+            raise ParitySpecError(f"{where}: unknown keys {sorted(unknown)}")
+        values = table.get("values", [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ParitySpecError(f"{path} [{name}]: 'values' must be a list of names")
-        if not values and not table.get("reason"):
-            raise ParitySpecError(f"{path} [{name}]: an entry with no values needs a 'reason'")
-        specs[name] = ParitySpec(
+            raise ParitySpecError(f"{where}: 'values' must be a list of names")
+        expect = table.get("expect", {})
+        if not isinstance(expect, dict):
+            raise ParitySpecError(f"{where}: 'expect' must be a table of name = value")
+        scripts = table.get("scripts", [f"{name}_pytorch", f"{name}_tensorflow"])
+        if not isinstance(scripts, list) or len(scripts) != 2:
+            raise ParitySpecError(f"{where}: 'scripts' must name two scripts")
+        spec = ParitySpec(
             topic=topic_dir.name,
             name=name,
             values=tuple(values),
+            scripts=(str(scripts[0]), str(scripts[1])),
+            expect=expect,
             atol=float(table.get("atol", DEFAULT_ATOL)),
             rtol=float(table.get("rtol", DEFAULT_RTOL)),
             reason=str(table.get("reason", "")),
         )
+        if not spec.compares and not spec.reason:
+            raise ParitySpecError(f"{where}: a table that compares nothing needs a 'reason'")
+        specs[name] = spec
     return specs
 
 
 def check_specs_match(topic_dir: Path, pairs: list[Pair]) -> list[str]:
     """List the mismatches between a topic's ``parity.toml`` and its examples.
 
-    Every example with both sides needs an entry; an entry must name an
-    example that has both sides.
+    Every example with both sides needs a table of its name, and every table
+    must name two scripts that exist.
 
     Args:
         topic_dir: The topic folder.
@@ -103,15 +127,19 @@ def check_specs_match(topic_dir: Path, pairs: list[Pair]) -> list[str]:
     Returns:
         One message per problem; empty when the file and the folder agree.
     """
+    path = topic_dir / PARITY_FILE
     specs = load_specs(topic_dir)
+    stems = {snippet.path.stem for pair in pairs for snippet in pair.snippets}
     both = {pair.name for pair in pairs if len(pair.sides) == 2}
     problems = [
-        f"{topic_dir / PARITY_FILE}: add [{name}] stating which values must agree"
+        f"{path}: add [{name}] stating which values must agree"
         for name in sorted(both - set(specs))
     ]
     problems += [
-        f"{topic_dir / PARITY_FILE}: [{name}] names no example with both frameworks"
-        for name in sorted(set(specs) - both)
+        f"{path}: [{spec.name}] names {stem}.py, which is not in {topic_dir}"
+        for spec in specs.values()
+        for stem in spec.scripts
+        if stem not in stems
     ]
     return problems
 
@@ -150,61 +178,78 @@ def to_numpy(value: Any) -> np.ndarray:
 
 
 def compare_values(
-    label: str, pytorch_value: Any, tensorflow_value: Any, atol: float, rtol: float
+    label: str,
+    left: Any,
+    right: Any,
+    atol: float,
+    rtol: float,
+    sides: tuple[str, str] = ("PyTorch", "TensorFlow"),
 ) -> list[str]:
-    """Compare one named value from the two sides.
+    """Compare one named value from two scripts.
 
     Args:
         label: The value's name, used in messages.
-        pytorch_value: The value the PyTorch script left.
-        tensorflow_value: The value the TensorFlow script left.
+        left: The value the first script left (by default the PyTorch one).
+        right: The value the second script left.
         atol: Absolute tolerance for numbers.
         rtol: Relative tolerance for numbers.
+        sides: How messages name the two scripts.
 
     Returns:
         One message per difference (shape, dtype, values); empty when they agree.
     """
-    left, right = to_numpy(pytorch_value), to_numpy(tensorflow_value)
-    if left.shape != right.shape:
-        return [f"{label}: shape {left.shape} in PyTorch, {right.shape} in TensorFlow"]
-    if left.dtype != right.dtype:
-        return [f"{label}: dtype {left.dtype} in PyTorch, {right.dtype} in TensorFlow"]
-    if left.dtype.kind in "fc":
-        if not np.allclose(left, right, atol=atol, rtol=rtol):
-            worst = float(np.max(np.abs(left - right)))
+    first, second = to_numpy(left), to_numpy(right)
+    a, b = sides
+    if first.shape != second.shape:
+        return [f"{label}: shape {first.shape} in {a}, {second.shape} in {b}"]
+    if first.dtype != second.dtype:
+        return [f"{label}: dtype {first.dtype} in {a}, {second.dtype} in {b}"]
+    if first.dtype.kind in "fc":
+        if not np.allclose(first, second, atol=atol, rtol=rtol, equal_nan=True):
+            worst = float(np.nanmax(np.abs(first - second)))
             return [f"{label}: values differ by up to {worst:.3g} (atol={atol}, rtol={rtol})"]
-    elif not np.array_equal(left, right):
-        return [f"{label}: {left.tolist()!r} in PyTorch, {right.tolist()!r} in TensorFlow"]
+    elif not np.array_equal(first, second):
+        return [f"{label}: {first.tolist()!r} in {a}, {second.tolist()!r} in {b}"]
     return []
 
 
-def compare_runs(
-    spec: ParitySpec, pytorch_namespace: dict[str, Any], tensorflow_namespace: dict[str, Any]
-) -> list[str]:
-    """Compare every value a spec names between two finished runs.
+def _side_names(spec: ParitySpec) -> tuple[str, str]:
+    default = (f"{spec.name}_pytorch", f"{spec.name}_tensorflow")
+    if spec.scripts == default:
+        return FRAMEWORK_TITLES["pytorch"], FRAMEWORK_TITLES["tensorflow"]
+    return spec.scripts
+
+
+def compare_runs(spec: ParitySpec, left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """Check two finished runs against a spec.
 
     Args:
         spec: What must agree.
-        pytorch_namespace: The PyTorch script's globals after it ran.
-        tensorflow_namespace: The TensorFlow script's globals after it ran.
+        left: The first script's globals after it ran (``spec.scripts[0]``).
+        right: The second script's globals after it ran (``spec.scripts[1]``).
 
     Returns:
-        One message per problem; empty when the two sides agree.
+        One message per problem; empty when the two runs agree with each other
+        and with every expected value.
     """
+    sides = _side_names(spec)
+    namespaces = dict(zip(sides, (left, right), strict=True))
     problems: list[str] = []
-    for label in spec.values:
-        missing = [
-            side
-            for side, namespace in (
-                ("PyTorch", pytorch_namespace),
-                ("TensorFlow", tensorflow_namespace),
-            )
-            if label not in namespace
-        ]
+    for label in dict.fromkeys((*spec.values, *spec.expect)):
+        missing = [side for side, namespace in namespaces.items() if label not in namespace]
         if missing:
             problems.append(f"{label}: not defined by the {' and '.join(missing)} script")
-            continue
-        problems += compare_values(
-            label, pytorch_namespace[label], tensorflow_namespace[label], spec.atol, spec.rtol
-        )
+    if problems:
+        return problems
+    for label in spec.values:
+        problems += compare_values(label, left[label], right[label], spec.atol, spec.rtol, sides)
+    for label, expected in spec.expect.items():
+        for side, namespace in namespaces.items():
+            actual = to_numpy(namespace[label])
+            target = np.asarray(
+                expected, dtype=actual.dtype if actual.dtype.kind in "iuf" else None
+            )
+            problems += compare_values(
+                label, actual, target, spec.atol, spec.rtol, (side, "the stated value")
+            )
     return problems

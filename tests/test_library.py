@@ -249,3 +249,23 @@ def test_scaffolded_example_is_discovered_runs_and_agrees(tmp_path):
     with pytest.raises(SnippetError, match="exists already"):
         create_example(tmp_path, "concepts", "reductions", "sum_all")
     assert np.isclose(float(runs["tensorflow"].namespace["total"]), 15.0)
+
+
+# --- runner ----------------------------------------------------------------
+
+
+def test_each_run_starts_from_fresh_framework_state(tmp_path):
+    import keras
+
+    from dlref.snippets import Snippet
+
+    script = tmp_path / "leak_tensorflow.py"
+    script.write_text(
+        "import keras\n"
+        "print(keras.config.dtype_policy().name, keras.layers.Dense(1).name)\n"
+        "keras.config.set_dtype_policy('mixed_bfloat16')\n"
+    )
+    snippet = Snippet("t", "leak", "tensorflow", script)
+    first, second = run_snippet(snippet), run_snippet(snippet)
+    assert first.stdout == second.stdout == "float32 dense\n"
+    keras.config.set_dtype_policy("float32")

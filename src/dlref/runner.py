@@ -46,6 +46,25 @@ def quiet_tensorflow() -> None:
         os.environ.setdefault(name, value)
 
 
+def reset_framework_state() -> None:
+    """Give the next script the global state a fresh ``python`` process would have.
+
+    Scripts share one process, so what one leaves behind would change what the
+    next prints: Keras numbers layer names per session (``dense``, then
+    ``dense_1``) and keeps a global dtype policy; PyTorch keeps a default dtype.
+    Only frameworks already imported are touched.
+    """
+    if "keras" in sys.modules:
+        import keras
+
+        keras.utils.clear_session()
+        keras.config.set_dtype_policy("float32")
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_default_dtype(torch.float32)
+
+
 def run_snippet(snippet: Snippet) -> SnippetRun:
     """Execute a snippet as ``__main__`` in a temporary working directory.
 
@@ -57,6 +76,7 @@ def run_snippet(snippet: Snippet) -> SnippetRun:
         script propagates unchanged.
     """
     quiet_tensorflow()
+    reset_framework_state()
     buffer = io.StringIO()
     saved_argv = sys.argv
     sys.argv = [str(snippet.path)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from dlref.figures import check_figure, figure_data, load_figures
 from dlref.outputs import UPDATE_COMMAND, check_output
 from dlref.parity import check_specs_match, compare_runs, load_specs
 from dlref.snippets import discover, snippets_root, topic_dirs
@@ -51,6 +52,22 @@ def test_scripts_agree(spec, snippet_runs):
     left, right = (snippet_runs.get(SCRIPTS[spec.topic, stem]).namespace for stem in spec.scripts)
     problems = compare_runs(spec, left, right)
     assert not problems, f"{spec.topic}/{spec.name}: the scripts disagree:\n" + "\n".join(problems)
+
+
+FIGURES = [figure for topic_dir in topic_dirs() for figure in load_figures(topic_dir)]
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [_param(f, f"{f.topic_dir.name}/{f.name}", f.topic_dir.name) for f in FIGURES],
+)
+def test_figure_is_current(figure, snippet_runs):
+    namespaces = {
+        stem: snippet_runs.get(SCRIPTS[figure.topic_dir.name, stem]).namespace
+        for stem in figure.scripts
+    }
+    problems = check_figure(figure, figure_data(figure, namespaces))
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("topic_dir", topic_dirs(), ids=lambda path: path.name)

@@ -23,6 +23,7 @@ from dlref.devices import (
     torch_device,
     torch_gpu_names,
 )
+from dlref.figures import check_figure, figure_data, load_figures, write_figure
 from dlref.outputs import UPDATE_COMMAND, check_output, write_output
 from dlref.runner import quiet_tensorflow, run_snippet
 from dlref.scaffold import create_example, tab_block
@@ -67,29 +68,43 @@ def _run(args: argparse.Namespace) -> int:
 
 def _snippets(args: argparse.Namespace) -> int:
     root = snippets_root()
-    pairs = [pair for pair in discover() if not args.topics or pair.topic in args.topics]
-    unknown = set(args.topics) - {pair.topic for pair in discover()}
+    pairs = discover()
+    topics = sorted({pair.topic for pair in pairs})
+    unknown = sorted(set(args.topics) - set(topics))
     if unknown:
-        topics = ", ".join(sorted({pair.topic for pair in discover()}))
-        raise SnippetError(f"unknown topic {sorted(unknown)[0]!r}; valid topics: {topics}")
-    stale = []
-    for pair in pairs:
-        for snippet in pair.snippets:
-            printed = run_snippet(snippet).stdout
-            label = snippet.output_path.relative_to(root)
+        raise SnippetError(f"unknown topic {unknown[0]!r}; valid topics: {', '.join(topics)}")
+    stale = 0
+    for topic in args.topics or topics:
+        runs = {
+            snippet.path.stem: run_snippet(snippet)
+            for pair in pairs
+            if pair.topic == topic
+            for snippet in pair.snippets
+        }
+        for run in runs.values():
+            label = run.snippet.output_path.relative_to(root)
             if args.update:
-                changed = write_output(snippet.output_path, printed)
+                changed = write_output(run.snippet.output_path, run.stdout)
                 print(f"{'updated' if changed else 'current'}  {label}")
-            else:
-                check = check_output(snippet.output_path, printed)
-                print(f"{'current' if check.current else 'STALE  '}  {label}")
-                if not check.current:
-                    stale.append(check)
+                continue
+            current = check_output(run.snippet.output_path, run.stdout).current
+            stale += not current
+            print(f"{'current' if current else 'STALE  '}  {label}")
+        namespaces = {stem: run.namespace for stem, run in runs.items()}
+        for figure in load_figures(root / topic):
+            data = figure_data(figure, namespaces)
+            label = figure.svg_path.relative_to(root)
+            if args.update:
+                print(f"{'updated' if write_figure(figure, data) else 'current'}  {label}")
+                continue
+            problems = check_figure(figure, data)
+            stale += bool(problems)
+            print(f"{'STALE  ' if problems else 'current'}  {label}")
     if args.update and not args.topics:
         changed = write_output(root / VERSIONS_FILE, render_versions())
         print(f"{'updated' if changed else 'current'}  {VERSIONS_FILE}")
     if stale:
-        print(f"{len(stale)} output file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
+        print(f"{stale} output file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
         return 1
     return 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from dlref.gate import unaccounted_html_blocks, unexecuted_blocks
+from dlref.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
 from dlref.snippets import discover, snippets_root
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
@@ -52,6 +52,16 @@ def test_every_python_block_in_the_docs_is_executed():
 def test_built_pages_show_no_python_beyond_their_sources(built_site):
     problems = unaccounted_html_blocks(DOCS_DIR, built_site)
     assert not problems, "\n".join(problems)
+
+
+def test_glossary_terms_are_tooltips_on_the_content_pages(built_site):
+    pages = [Path("index.md"), *(p.relative_to(DOCS_DIR) for p in DOCS_DIR.glob("concepts/*.md"))]
+    without = [
+        str(page)
+        for page in pages
+        if '<abbr title="' not in page_html(built_site, page).read_text(encoding="utf-8")
+    ]
+    assert not without, f"pages with no glossary tooltip: {without}"
 
 
 def test_pages_load_nothing_from_outside(built_site):

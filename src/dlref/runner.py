@@ -51,7 +51,8 @@ def reset_framework_state() -> None:
 
     Scripts share one process, so what one leaves behind would change what the
     next prints: Keras numbers layer names per session (``dense``, then
-    ``dense_1``) and keeps a global dtype policy; PyTorch keeps a default dtype.
+    ``dense_1``) and keeps a global dtype policy; PyTorch keeps a default dtype
+    and ``torch.compile``'s caches.
     Only frameworks already imported are touched.
     """
     if "keras" in sys.modules:
@@ -63,6 +64,11 @@ def reset_framework_state() -> None:
         import torch
 
         torch.set_default_dtype(torch.float32)
+    if "torch._dynamo" in sys.modules:
+        import torch._dynamo
+
+        # torch.compile remembers, per function, which input sizes changed.
+        torch._dynamo.reset()
 
 
 def run_snippet(snippet: Snippet) -> SnippetRun:

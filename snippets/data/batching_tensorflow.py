@@ -1,0 +1,28 @@
+import numpy as np
+import tensorflow as tf
+from sklearn.datasets import load_digits
+
+digits = load_digits()  # ships with scikit-learn: no download
+features = digits.data[:20].astype(np.float32)  # 20 images of 8x8 pixels, flattened, 0..16
+targets = digits.target[:20]  # int64 labels 0..9
+
+dataset = tf.data.Dataset.from_tensor_slices((features, targets))  # one element per row
+dataset = dataset.map(lambda x, y: (x / 16.0, y))  # the map step: pixels to [0, 1]
+print(dataset.cardinality().numpy(), dataset.element_spec)
+
+batched = dataset.batch(8)  # no shuffling unless asked
+batch_sizes = [len(y) for x, y in batched]
+num_batches = batched.cardinality()
+print(num_batches.numpy(), batch_sizes)  # the last batch holds the 4 left over
+print(batched.element_spec)  # batch dimension None: it may vary
+
+first_x, first_y = next(iter(batched))
+x_dtype, y_dtype = first_x.dtype, first_y.dtype
+print(first_x.shape, x_dtype.name, first_y.shape, y_dtype.name)
+print(first_y)
+print(first_x[0, :8])  # the first row of the first image, mapped
+
+dropped = dataset.batch(8, drop_remainder=True)
+batch_sizes_dropped = [len(y) for x, y in dropped]
+print(dropped.cardinality().numpy(), batch_sizes_dropped)
+print(dropped.element_spec)  # a static batch dimension of 8

@@ -269,3 +269,50 @@ def test_each_run_starts_from_fresh_framework_state(tmp_path):
     first, second = run_snippet(snippet), run_snippet(snippet)
     assert first.stdout == second.stdout == "float32 dense\n"
     keras.config.set_dtype_policy("float32")
+
+
+# --- transfer tables and reports -------------------------------------------
+
+
+def test_transfer_table_is_parsed_with_its_defaults(tmp_path):
+    from dlref.parity import TransferCheck
+
+    (tmp_path / "parity.toml").write_text(
+        '[net]\nvalues = ["parameter_count"]\n'
+        "[net.transfer]\ninput_shape = [1, 3, 32, 32]\nflatten_from = { fc = [16, 5, 5] }\n"
+    )
+    spec = load_specs(tmp_path)["net"]
+    assert spec.transfer == TransferCheck(
+        input_shape=(1, 3, 32, 32), flatten_from={"fc": (16, 5, 5)}
+    )
+    assert spec.compares
+
+
+@pytest.mark.parametrize(
+    ("transfer", "message"),
+    [
+        ("[net.transfer]\natol = 1e-3\n", "must be a table with an 'input_shape'"),
+        ("[net.transfer]\ninput_shape = [1, 4]\nshape = 1\n", r"unknown keys \['shape'\]"),
+    ],
+)
+def test_malformed_transfer_tables_are_rejected(tmp_path, transfer, message):
+    (tmp_path / "parity.toml").write_text('[net]\nvalues = ["x"]\n' + transfer)
+    with pytest.raises(ParitySpecError, match=message):
+        load_specs(tmp_path)
+
+
+def test_a_rendered_report_keeps_its_layers_in_order():
+    from dlref.transfer import LayerDiff, ParityReport, render_report, report_layers
+
+    report = ParityReport(
+        layers=[
+            LayerDiff("features.0", "features.0", 1e-7, 1e-7, 2e-9, 1e-7),
+            LayerDiff("fc", "fc", 3e-8, 1e-7, 1e-9, 1e-7),
+        ],
+        output_abs=3e-8,
+        input_grad_abs=1e-10,
+    )
+    text = render_report(report)
+    assert report_layers(text) == ["features.0", "fc"]
+    assert "| `features.0` | 1.0e-07 | 2.0e-09 |" in text
+    assert text.endswith("gradient with respect to the input: 1.0e-10.\n")

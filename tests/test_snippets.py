@@ -15,6 +15,13 @@ from dlref.figures import check_figure, figure_data, load_figures
 from dlref.outputs import UPDATE_COMMAND, check_output
 from dlref.parity import check_specs_match, compare_runs, load_specs
 from dlref.snippets import discover, snippets_root, topic_dirs
+from dlref.transfer import (
+    render_report,
+    report_layers,
+    report_path,
+    run_transfer_check,
+    transfer_problems,
+)
 from dlref.versions import VERSIONS_FILE, render_versions
 
 PAIRS = discover()
@@ -51,6 +58,13 @@ def test_scripts_agree(spec, snippet_runs):
         pytest.skip(f"parity not applicable: {spec.reason}")
     left, right = (snippet_runs.get(SCRIPTS[spec.topic, stem]).namespace for stem in spec.scripts)
     problems = compare_runs(spec, left, right)
+    if spec.transfer is not None:
+        report = run_transfer_check(spec, left, right)
+        problems += transfer_problems(spec, report)
+        path = report_path(snippets_root() / spec.topic, spec)
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
+        if report_layers(committed) != report_layers(render_report(report)):
+            problems.append(f"{path} is stale or missing: run `{UPDATE_COMMAND}`")
     assert not problems, f"{spec.topic}/{spec.name}: the scripts disagree:\n" + "\n".join(problems)
 
 

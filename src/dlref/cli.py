@@ -10,7 +10,9 @@ import argparse
 import os
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from dlref import __version__
 from dlref.devices import (
@@ -23,17 +25,26 @@ from dlref.devices import (
     torch_device,
     torch_gpu_names,
 )
-from dlref.figures import check_figure, figure_data, load_figures, write_figure
+from dlref.figures import FigureSpec, check_figure, figure_data, load_figures, write_figure
 from dlref.outputs import UPDATE_COMMAND, check_output, write_output
-from dlref.runner import quiet_tensorflow, run_snippet
+from dlref.parity import load_specs
+from dlref.runner import SnippetRun, quiet_tensorflow, run_snippet
 from dlref.scaffold import create_example, tab_block
 from dlref.snippets import (
     FRAMEWORK_TITLES,
     FRAMEWORKS,
+    Pair,
     SnippetError,
     discover,
     find_pair,
     snippets_root,
+)
+from dlref.transfer import (
+    render_report,
+    report_layers,
+    report_path,
+    run_transfer_check,
+    transfer_problems,
 )
 from dlref.versions import VERSIONS_FILE, public_version, render_versions
 
@@ -66,6 +77,61 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _Generated:
+    """A committed file that a fresh run regenerates: an output, a figure, a report."""
+
+    path: Path
+    current: Callable[[], bool]
+    write: Callable[[], bool]
+
+
+def _output_file(run: SnippetRun) -> _Generated:
+    path, printed = run.snippet.output_path, run.stdout
+    return _Generated(
+        path, lambda: check_output(path, printed).current, lambda: write_output(path, printed)
+    )
+
+
+def _figure_file(figure: FigureSpec, data: dict[str, list[float]]) -> _Generated:
+    return _Generated(
+        figure.svg_path, lambda: not check_figure(figure, data), lambda: write_figure(figure, data)
+    )
+
+
+def _report_file(path: Path, text: str) -> _Generated:
+    # Only the layers must match: the differences' last digits vary by machine.
+    def current() -> bool:
+        committed = path.read_text(encoding="utf-8") if path.exists() else ""
+        return report_layers(committed) == report_layers(text)
+
+    return _Generated(path, current, lambda: write_output(path, text))
+
+
+def _topic_files(root: Path, topic: str, pairs: list[Pair]) -> tuple[list[_Generated], list[str]]:
+    """Run a topic's scripts; return its generated files and any failed transfer checks."""
+    runs = {
+        snippet.path.stem: run_snippet(snippet)
+        for pair in pairs
+        if pair.topic == topic
+        for snippet in pair.snippets
+    }
+    namespaces = {stem: run.namespace for stem, run in runs.items()}
+    files = [_output_file(run) for run in runs.values()]
+    files += [
+        _figure_file(figure, figure_data(figure, namespaces))
+        for figure in load_figures(root / topic)
+    ]
+    failures: list[str] = []
+    for spec in load_specs(root / topic).values():
+        if spec.transfer is not None:
+            left, right = (namespaces[stem] for stem in spec.scripts)
+            report = run_transfer_check(spec, left, right)
+            failures += transfer_problems(spec, report)
+            files.append(_report_file(report_path(root / topic, spec), render_report(report)))
+    return files, failures
+
+
 def _snippets(args: argparse.Namespace) -> int:
     root = snippets_root()
     pairs = discover()
@@ -73,40 +139,27 @@ def _snippets(args: argparse.Namespace) -> int:
     unknown = sorted(set(args.topics) - set(topics))
     if unknown:
         raise SnippetError(f"unknown topic {unknown[0]!r}; valid topics: {', '.join(topics)}")
-    stale = 0
+    stale, failures = 0, []
     for topic in args.topics or topics:
-        runs = {
-            snippet.path.stem: run_snippet(snippet)
-            for pair in pairs
-            if pair.topic == topic
-            for snippet in pair.snippets
-        }
-        for run in runs.values():
-            label = run.snippet.output_path.relative_to(root)
+        files, topic_failures = _topic_files(root, topic, pairs)
+        failures += topic_failures
+        for generated in files:
+            label = generated.path.relative_to(root)
             if args.update:
-                changed = write_output(run.snippet.output_path, run.stdout)
-                print(f"{'updated' if changed else 'current'}  {label}")
-                continue
-            current = check_output(run.snippet.output_path, run.stdout).current
-            stale += not current
-            print(f"{'current' if current else 'STALE  '}  {label}")
-        namespaces = {stem: run.namespace for stem, run in runs.items()}
-        for figure in load_figures(root / topic):
-            data = figure_data(figure, namespaces)
-            label = figure.svg_path.relative_to(root)
-            if args.update:
-                print(f"{'updated' if write_figure(figure, data) else 'current'}  {label}")
-                continue
-            problems = check_figure(figure, data)
-            stale += bool(problems)
-            print(f"{'STALE  ' if problems else 'current'}  {label}")
+                print(f"{'updated' if generated.write() else 'current'}  {label}")
+            elif generated.current():
+                print(f"current  {label}")
+            else:
+                stale += 1
+                print(f"STALE    {label}")
     if args.update and not args.topics:
         changed = write_output(root / VERSIONS_FILE, render_versions())
         print(f"{'updated' if changed else 'current'}  {VERSIONS_FILE}")
+    for failure in failures:
+        print(failure, file=sys.stderr)
     if stale:
-        print(f"{stale} output file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
-        return 1
-    return 0
+        print(f"{stale} file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
+    return 1 if stale or failures else 0
 
 
 def _doctor(_: argparse.Namespace) -> int:

@@ -14,6 +14,16 @@ with Keras ``fit``. After both ran, each named value is turned into a NumPy
 array and the two must match in shape, dtype and value. A check whose outputs
 cannot be compared says so with ``values = []`` and a ``reason``, so that
 leaving parity out is always a decision someone wrote down.
+
+A ``transfer`` sub-table goes further for two models: it copies the PyTorch
+script's ``model`` weights into the Keras script's ``model`` (see
+`dlref.transfer`), runs both on one seeded input and requires every layer to
+agree::
+
+    [resnet18.transfer]
+    input_shape = [1, 3, 64, 64]            # PyTorch layout
+    flatten_from = { fc = [512, 1, 1] }     # optional, see LayerLink
+    atol = 1e-4                             # optional; rtol likewise
 """
 
 from __future__ import annotations
@@ -30,11 +40,30 @@ from dlref.snippets import FRAMEWORK_TITLES, Pair
 PARITY_FILE = "parity.toml"
 DEFAULT_ATOL = 1e-6
 DEFAULT_RTOL = 1e-6
-_KEYS = {"values", "expect", "scripts", "atol", "rtol", "reason"}
+_KEYS = {"values", "expect", "scripts", "atol", "rtol", "reason", "transfer"}
+_TRANSFER_KEYS = {"input_shape", "flatten_from", "atol", "rtol"}
 
 
 class ParitySpecError(ValueError):
     """A ``parity.toml`` is malformed or does not match the examples beside it."""
+
+
+@dataclass(frozen=True)
+class TransferCheck:
+    """Copy one model's weights into the other and compare them layer by layer.
+
+    Attributes:
+        input_shape: The shape of the seeded random input, in PyTorch's layout.
+        flatten_from: ``(channels, height, width)`` before a ``Flatten``, by the
+            name of the ``Linear`` that follows it.
+        atol: Absolute tolerance per layer.
+        rtol: Relative tolerance per layer.
+    """
+
+    input_shape: tuple[int, ...]
+    flatten_from: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    atol: float = 1e-4
+    rtol: float = 1e-4
 
 
 @dataclass(frozen=True)
@@ -50,6 +79,7 @@ class ParitySpec:
         atol: Absolute tolerance for numeric values.
         rtol: Relative tolerance for numeric values.
         reason: Why nothing is compared, when ``values`` and ``expect`` are empty.
+        transfer: A layer-by-layer comparison of the two scripts' ``model``s.
     """
 
     topic: str
@@ -60,11 +90,12 @@ class ParitySpec:
     atol: float = DEFAULT_ATOL
     rtol: float = DEFAULT_RTOL
     reason: str = ""
+    transfer: TransferCheck | None = None
 
     @property
     def compares(self) -> bool:
         """Whether the spec checks anything at all."""
-        return bool(self.values or self.expect)
+        return bool(self.values or self.expect or self.transfer)
 
 
 def load_specs(topic_dir: Path) -> dict[str, ParitySpec]:
@@ -107,11 +138,31 @@ def load_specs(topic_dir: Path) -> dict[str, ParitySpec]:
             atol=float(table.get("atol", DEFAULT_ATOL)),
             rtol=float(table.get("rtol", DEFAULT_RTOL)),
             reason=str(table.get("reason", "")),
+            transfer=_transfer_check(where, table.get("transfer")),
         )
         if not spec.compares and not spec.reason:
             raise ParitySpecError(f"{where}: a table that compares nothing needs a 'reason'")
         specs[name] = spec
     return specs
+
+
+def _transfer_check(where: str, table: Any) -> TransferCheck | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict) or "input_shape" not in table:
+        raise ParitySpecError(f"{where}: 'transfer' must be a table with an 'input_shape'")
+    unknown = set(table) - _TRANSFER_KEYS
+    if unknown:
+        raise ParitySpecError(f"{where}.transfer: unknown keys {sorted(unknown)}")
+    return TransferCheck(
+        input_shape=tuple(int(n) for n in table["input_shape"]),
+        flatten_from={
+            name: (int(c), int(h), int(w))
+            for name, (c, h, w) in table.get("flatten_from", {}).items()
+        },
+        atol=float(table.get("atol", 1e-4)),
+        rtol=float(table.get("rtol", 1e-4)),
+    )
 
 
 def check_specs_match(topic_dir: Path, pairs: list[Pair]) -> list[str]:

@@ -28,8 +28,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import keras
     import torch
+
+    from dlref.parity import ParitySpec
 
 Array = np.ndarray
 
@@ -454,3 +458,106 @@ def compare_models(
         else 0.0
     )
     return ParityReport(layers=diffs, output_abs=output_abs, input_grad_abs=input_grad_abs)
+
+
+# --- the transfer check of a parity table -------------------------------------
+
+REPORT_SUFFIX = ".transfer.md"
+
+
+def run_transfer_check(
+    spec: ParitySpec, torch_namespace: dict[str, Any], keras_namespace: dict[str, Any]
+) -> ParityReport:
+    """Copy the PyTorch script's ``model`` into the Keras script's and compare them.
+
+    Args:
+        spec: A parity table with a ``transfer`` sub-table.
+        torch_namespace: The PyTorch script's globals after it ran.
+        keras_namespace: The Keras script's globals after it ran.
+
+    Returns:
+        The per-layer report on a seeded random input of the stated shape.
+
+    Raises:
+        TransferError: The models cannot exchange weights.
+    """
+    check = spec.transfer
+    if check is None:
+        raise TransferError(f"[{spec.name}] has no transfer table")
+    torch_model, keras_model = torch_namespace["model"], keras_namespace["model"]
+    links = links_by_name(torch_model, keras_model, check.flatten_from)
+    torch_to_keras(torch_model, keras_model, links)
+    inputs = np.random.default_rng(0).normal(size=check.input_shape).astype(np.float32)
+    return compare_models(torch_model, keras_model, links, inputs)
+
+
+def transfer_problems(spec: ParitySpec, report: ParityReport) -> list[str]:
+    """Explain where a transfer check failed, if it did.
+
+    Args:
+        spec: The parity table (its ``transfer`` tolerances apply).
+        report: The check's report.
+
+    Returns:
+        One message naming the first diverging layer, or nothing.
+    """
+    check = spec.transfer
+    if check is None:
+        return []
+    divergence = report.first_divergence(check.atol, check.rtol)
+    if divergence is None:
+        return []
+    return [
+        f"{spec.topic}/{spec.name}: after copying the weights the models diverge at "
+        f"{divergence.torch_name} (PyTorch) / {divergence.keras_name} (Keras):\n{report.table()}"
+    ]
+
+
+def render_report(report: ParityReport) -> str:
+    """Write a report as the Markdown table a page includes.
+
+    Args:
+        report: The per-layer report.
+
+    Returns:
+        A table with one row per layer and a closing line on the final outputs.
+    """
+    lines = [
+        "| Layer | Output, largest difference | Weight gradient, largest difference |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [
+        f"| `{diff.torch_name}` | {diff.output_abs:.1e} | {diff.grad_abs:.1e} |"
+        for diff in report.layers
+    ]
+    lines += [
+        "",
+        f"Final output: largest difference {report.output_abs:.1e}; "
+        f"gradient with respect to the input: {report.input_grad_abs:.1e}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def report_layers(text: str) -> list[str]:
+    """The layer names of a rendered report, in order: what a fresh run must reproduce.
+
+    Args:
+        text: A report written by `render_report`.
+
+    Returns:
+        The names in its first column.
+    """
+    return [line.split("`")[1] for line in text.splitlines() if line.startswith("| `")]
+
+
+def report_path(topic_dir: Path, spec: ParitySpec) -> Path:
+    """Where the update command writes a table's transfer report.
+
+    Args:
+        topic_dir: The topic folder.
+        spec: The parity table.
+
+    Returns:
+        ``<topic_dir>/<table name>.transfer.md``.
+    """
+    return topic_dir / f"{spec.name}{REPORT_SUFFIX}"

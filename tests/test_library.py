@@ -314,5 +314,5 @@ def test_a_rendered_report_keeps_its_layers_in_order():
     )
     text = render_report(report)
     assert report_layers(text) == ["features.0", "fc"]
-    assert "| `features.0` | 1.0e-07 | 2.0e-09 |" in text
+    assert "| `features.0` | 1.0e-07 | 1.0e-07 | 2.0e-09 | 1.0e-07 |" in text
     assert text.endswith("gradient with respect to the input: 1.0e-10.\n")

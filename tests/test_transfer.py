@@ -235,3 +235,17 @@ def test_batchnorm_defaults_do_not_match_and_say_so():
     twin = _keras((4, 4, 3), keras.layers.BatchNormalization(name="norm"))  # 1e-3, 0.99
     with pytest.raises(TransferError, match=r"norm .* differ in eps: 1e-05 against 0.001"):
         torch_to_keras(model, twin, links_by_name(model, twin))
+
+
+def test_an_in_place_activation_after_a_layer_does_not_fake_a_divergence():
+    """torchvision's ReLU(inplace=True) overwrites the BatchNorm output it follows."""
+    torch.manual_seed(0)
+    model = Stack(conv=nn.Conv2d(2, 3, 3, bias=False), bn=nn.BatchNorm2d(3), relu=nn.ReLU(True))
+    twin = _keras(
+        (6, 6, 2),
+        keras.layers.Conv2D(3, 3, use_bias=False, name="conv"),
+        keras.layers.BatchNormalization(epsilon=1e-5, momentum=0.9, name="bn"),
+        keras.layers.ReLU(),
+    )
+    inputs = np.random.default_rng(0).normal(size=(2, 2, 6, 6)).astype(np.float32)
+    _check_round_trip(model, twin, inputs)

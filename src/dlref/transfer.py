@@ -359,9 +359,12 @@ def _to_channels_last(array: Array) -> Array:
     return array.transpose(0, 2, 3, 1) if array.ndim == 4 else array
 
 
-def _diff(torch_value: Array, keras_value: Array) -> tuple[float, float]:
+def _diff(label: str, torch_value: Array, keras_value: Array) -> tuple[float, float]:
     if torch_value.shape != keras_value.shape:
-        raise TransferError(f"shapes differ: {torch_value.shape} against {keras_value.shape}")
+        raise TransferError(
+            f"{label}: shape {torch_value.shape} in PyTorch (channels-last), "
+            f"{keras_value.shape} in Keras"
+        )
     absolute = float(np.max(np.abs(torch_value - keras_value))) if torch_value.size else 0.0
     scale = float(np.max(np.abs(keras_value))) if keras_value.size else 0.0
     return absolute, absolute / max(scale, 1e-12)
@@ -375,8 +378,8 @@ def compare_models(
 ) -> ParityReport:
     """Run both models in inference mode and compare every linked layer.
 
-    The loss is the mean of the squared outputs; its gradients with respect
-    to the input and to each layer's main weight are compared after the same
+    The loss is a fixed random projection of the outputs; its gradients with
+    respect to the input and to each layer's main weight are compared after the same
     layout conversion the weights went through. Image tensors are compared
     channels-last, and a Keras layer with a fused activation is compared with
     the PyTorch module's output passed through that activation.
@@ -405,7 +408,11 @@ def compare_models(
         module, _ = _resolve(torch_model, keras_model, link)
         hooks.append(
             module.register_forward_hook(
-                lambda _m, _i, out, name=link.torch_name: captured.__setitem__(name, out)
+                # A copy: an in-place activation after the layer (ReLU(inplace=True),
+                # as torchvision uses) would otherwise overwrite the captured output.
+                lambda _m, _i, out, name=link.torch_name: captured.__setitem__(
+                    name, out.detach().clone()
+                )
             )
         )
     x = torch.tensor(inputs)
@@ -416,8 +423,12 @@ def compare_models(
     finally:
         for hook in hooks:
             hook.remove()
+    # The loss is a fixed random projection of the outputs: its gradient with
+    # respect to every output is of order 1, so weight gradients are not
+    # vanishingly small for a freshly initialised model.
+    projection = np.random.default_rng(1).normal(size=tuple(torch_out.shape)).astype(np.float32)
     torch_model.zero_grad()
-    torch.mean(torch_out**2).backward()
+    (torch_out * torch.from_numpy(projection)).sum().backward()
 
     layers = _keras_layers(keras_model)
     probe = keras.Model(
@@ -429,7 +440,7 @@ def compare_models(
     with tf.GradientTape() as tape:
         tape.watch(keras_x)
         *keras_layer_outs, keras_out = probe(keras_x, training=False)
-        loss = tf.reduce_mean(tf.square(keras_out))
+        loss = tf.reduce_sum(keras_out * _to_channels_last(projection))
     input_grad, *weight_grads = tape.gradient(loss, [keras_x, *main_weights])
 
     diffs = []
@@ -443,17 +454,25 @@ def compare_models(
             # A Keras layer may fuse its activation (Conv2D(..., activation="relu")),
             # where PyTorch uses a separate module: compare after the same activation.
             torch_layer_out = np.asarray(activation(torch_layer_out))
-        output_abs, output_rel = _diff(torch_layer_out, np.asarray(keras_layer_out))
+        output_abs, output_rel = _diff(
+            f"output of {link.torch_name}", torch_layer_out, np.asarray(keras_layer_out)
+        )
         conversion = _conversions(module, layer, link)[0 if _has_kernel(module) else 2]
         torch_grad = conversion[2](getattr(module, conversion[0]).grad.numpy())
         # An Embedding's gradient arrives as IndexedSlices: make it dense.
-        grad_abs, grad_rel = _diff(torch_grad, np.asarray(tf.convert_to_tensor(weight_grad)))
+        grad_abs, grad_rel = _diff(
+            f"weight gradient of {link.torch_name}",
+            torch_grad,
+            np.asarray(tf.convert_to_tensor(weight_grad)),
+        )
         diffs.append(
             LayerDiff(link.torch_name, link.keras_name, output_abs, output_rel, grad_abs, grad_rel)
         )
-    output_abs, _ = _diff(_to_channels_last(torch_out.detach().numpy()), np.asarray(keras_out))
+    output_abs, _ = _diff(
+        "final output", _to_channels_last(torch_out.detach().numpy()), np.asarray(keras_out)
+    )
     input_grad_abs = (
-        _diff(_to_channels_last(x.grad.numpy()), np.asarray(input_grad))[0]
+        _diff("input gradient", _to_channels_last(x.grad.numpy()), np.asarray(input_grad))[0]
         if floating_input
         else 0.0
     )
@@ -523,12 +542,14 @@ def render_report(report: ParityReport) -> str:
         A table with one row per layer and a closing line on the final outputs.
     """
     lines = [
-        "| Layer | Output, largest difference | Weight gradient, largest difference |",
-        "| --- | ---: | ---: |",
+        "| Layer | Output: largest difference | relative | Weight gradient: largest difference "
+        "| relative |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| `{diff.torch_name}` | {diff.output_abs:.1e} | {diff.grad_abs:.1e} |"
-        for diff in report.layers
+        f"| `{d.torch_name}` | {d.output_abs:.1e} | {d.output_rel:.1e} "
+        f"| {d.grad_abs:.1e} | {d.grad_rel:.1e} |"
+        for d in report.layers
     ]
     lines += [
         "",

@@ -26,3 +26,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         check_required_gpu()
     except DeviceError as error:
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+# Modules whose every test carries an xdist_group mark (per topic, or "site").
+GROUPED_MODULES = ("tests/test_snippets.py::", "tests/test_site.py::")
+
+
+def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
+    """Stop the run when ``--dist loadgroup`` silently fails to group tests.
+
+    Tests of one topic share a worker so that each script runs once and the
+    site is built once; pytest 9.2 broke that grouping without an error
+    (pytest-xdist#1386), doubling the work. xdist appends ``@group`` to a
+    grouped test's id: grouped modules without it mean grouping is off.
+    """
+    if getattr(node.config.option, "dist", None) != "loadgroup":  # type: ignore[attr-defined]
+        return
+    grouped = [test_id for test_id in ids if test_id.startswith(GROUPED_MODULES)]
+    if grouped and not any("@" in test_id for test_id in grouped):
+        pytest.exit(
+            "--dist loadgroup is not grouping tests with this pytest and pytest-xdist "
+            "(pytest-xdist#1386): install the versions pinned in requirements/",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )

@@ -16,8 +16,7 @@ from dlref.outputs import UPDATE_COMMAND, check_output
 from dlref.parity import check_specs_match, compare_runs, load_specs
 from dlref.snippets import discover, snippets_root, topic_dirs
 from dlref.transfer import (
-    render_report,
-    report_layers,
+    report_is_current,
     report_path,
     run_transfer_check,
     transfer_problems,
@@ -62,8 +61,7 @@ def test_scripts_agree(spec, snippet_runs):
         report = run_transfer_check(spec, left, right)
         problems += transfer_problems(spec, report)
         path = report_path(snippets_root() / spec.topic, spec)
-        committed = path.read_text(encoding="utf-8") if path.exists() else ""
-        if report_layers(committed) != report_layers(render_report(report)):
+        if not report_is_current(path, report):
             problems.append(f"{path} is stale or missing: run `{UPDATE_COMMAND}`")
     assert not problems, f"{spec.topic}/{spec.name}: the scripts disagree:\n" + "\n".join(problems)
 

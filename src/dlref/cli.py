@@ -40,8 +40,9 @@ from dlref.snippets import (
     snippets_root,
 )
 from dlref.transfer import (
+    ParityReport,
     render_report,
-    report_layers,
+    report_is_current,
     report_path,
     run_transfer_check,
     transfer_problems,
@@ -99,13 +100,12 @@ def _figure_file(figure: FigureSpec, data: dict[str, list[float]]) -> _Generated
     )
 
 
-def _report_file(path: Path, text: str) -> _Generated:
-    # Only the layers must match: the differences' last digits vary by machine.
-    def current() -> bool:
-        committed = path.read_text(encoding="utf-8") if path.exists() else ""
-        return report_layers(committed) == report_layers(text)
-
-    return _Generated(path, current, lambda: write_output(path, text))
+def _report_file(path: Path, report: ParityReport) -> _Generated:
+    return _Generated(
+        path,
+        lambda: report_is_current(path, report),
+        lambda: write_output(path, render_report(report)),
+    )
 
 
 def _topic_files(root: Path, topic: str, pairs: list[Pair]) -> tuple[list[_Generated], list[str]]:
@@ -128,7 +128,7 @@ def _topic_files(root: Path, topic: str, pairs: list[Pair]) -> tuple[list[_Gener
             left, right = (namespaces[stem] for stem in spec.scripts)
             report = run_transfer_check(spec, left, right)
             failures += transfer_problems(spec, report)
-            files.append(_report_file(report_path(root / topic, spec), render_report(report)))
+            files.append(_report_file(report_path(root / topic, spec), report))
     return files, failures
 
 

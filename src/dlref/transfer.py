@@ -560,7 +560,7 @@ def render_report(report: ParityReport) -> str:
 
 
 def report_layers(text: str) -> list[str]:
-    """The layer names of a rendered report, in order: what a fresh run must reproduce.
+    """The layer names of a rendered report, in order.
 
     Args:
         text: A report written by `render_report`.
@@ -569,6 +569,23 @@ def report_layers(text: str) -> list[str]:
         The names in its first column.
     """
     return [line.split("`")[1] for line in text.splitlines() if line.startswith("| `")]
+
+
+def report_is_current(path: Path, report: ParityReport) -> bool:
+    """Whether the committed report at ``path`` covers the same layers as a fresh one.
+
+    Only the layers must match: the differences' last digits vary by machine,
+    and whether they are within tolerance is the check's job, not the file's.
+
+    Args:
+        path: The committed report.
+        report: A fresh report.
+
+    Returns:
+        ``True`` when the file exists and lists the same layers in the same order.
+    """
+    committed = path.read_text(encoding="utf-8") if path.exists() else ""
+    return report_layers(committed) == report_layers(render_report(report))
 
 
 def report_path(topic_dir: Path, spec: ParitySpec) -> Path:

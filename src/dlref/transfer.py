@@ -196,16 +196,20 @@ def _check_setting(link: LayerLink, setting: str, torch_value: Any, keras_value:
 
 
 def _resolve(
-    torch_model: torch.nn.Module, keras_model: keras.Model, link: LayerLink
-) -> tuple[torch.nn.Module, keras.Layer]:
-    try:
-        module = torch_model.get_submodule(link.torch_name)
-    except AttributeError as error:
-        raise TransferError(f"PyTorch model has no module {link.torch_name!r}") from error
+    torch_model: torch.nn.Module, keras_model: keras.Model, links: list[LayerLink]
+) -> list[tuple[torch.nn.Module, keras.Layer]]:
+    """Find each link's module and layer, walking the Keras model once."""
     layers = _keras_layers(keras_model)
-    if link.keras_name not in layers:
-        raise TransferError(f"Keras model has no layer {link.keras_name!r}")
-    return module, layers[link.keras_name]
+    pairs = []
+    for link in links:
+        try:
+            module = torch_model.get_submodule(link.torch_name)
+        except AttributeError as error:
+            raise TransferError(f"PyTorch model has no module {link.torch_name!r}") from error
+        if link.keras_name not in layers:
+            raise TransferError(f"Keras model has no layer {link.keras_name!r}")
+        pairs.append((module, layers[link.keras_name]))
+    return pairs
 
 
 def _shape_error(link: LayerLink, names: tuple[str, str], shapes: tuple[Any, Any]) -> TransferError:
@@ -228,8 +232,7 @@ def torch_to_keras(
     Raises:
         TransferError: A layer's settings or converted shapes do not match.
     """
-    for link in links:
-        module, layer = _resolve(torch_model, keras_model, link)
+    for link, (module, layer) in zip(links, _resolve(torch_model, keras_model, links), strict=True):
         for torch_attr, keras_attr, to_keras, _ in _conversions(module, layer, link):
             value = to_keras(getattr(module, torch_attr).detach().cpu().numpy())
             variable = getattr(layer, keras_attr)
@@ -253,8 +256,7 @@ def keras_to_torch(
     """
     import torch
 
-    for link in links:
-        module, layer = _resolve(torch_model, keras_model, link)
+    for link, (module, layer) in zip(links, _resolve(torch_model, keras_model, links), strict=True):
         for torch_attr, keras_attr, _, to_torch in _conversions(module, layer, link):
             value = to_torch(np.asarray(getattr(layer, keras_attr).numpy()))
             target = getattr(module, torch_attr)
@@ -341,18 +343,15 @@ class ParityReport:
         return "\n".join(lines)
 
 
-def _has_kernel(module: torch.nn.Module) -> bool:
-    """Whether the first conversion of the module is its main weight (not BatchNorm's stats)."""
-    return not type(module).__name__.startswith("BatchNorm")
+def _main_weight(module: torch.nn.Module, layer: keras.Layer, link: LayerLink) -> Conversion:
+    """The conversion of the weight whose gradient is compared: kernel, gamma or embeddings.
 
-
-def _main_keras_weight(module: torch.nn.Module, layer: keras.Layer) -> keras.Variable:
-    """The weight whose gradient the comparison reports: kernel, embeddings or gamma."""
-    if not _has_kernel(module):
-        if not module.affine:
-            raise TransferError("compare_models needs BatchNorm layers with affine=True")
-        return layer.gamma
-    return layer.weights[0]
+    Every supported PyTorch layer calls that weight ``weight``.
+    """
+    for conversion in _conversions(module, layer, link):
+        if conversion[0] == "weight":
+            return conversion
+    raise TransferError(f"{link.torch_name}: no learnable weight to compare (affine=False?)")
 
 
 def _to_channels_last(array: Array) -> Array:
@@ -402,10 +401,14 @@ def compare_models(
     import torch
 
     torch_model.eval()
+    resolved = _resolve(torch_model, keras_model, links)
+    main_weights = [
+        _main_weight(module, layer, link)
+        for link, (module, layer) in zip(links, resolved, strict=True)
+    ]
     captured: dict[str, torch.Tensor] = {}
     hooks = []
-    for link in links:
-        module, _ = _resolve(torch_model, keras_model, link)
+    for link, (module, _) in zip(links, resolved, strict=True):
         hooks.append(
             module.register_forward_hook(
                 # A copy: an in-place activation after the layer (ReLU(inplace=True),
@@ -430,24 +433,23 @@ def compare_models(
     torch_model.zero_grad()
     (torch_out * torch.from_numpy(projection)).sum().backward()
 
-    layers = _keras_layers(keras_model)
     probe = keras.Model(
-        keras_model.inputs,
-        [layers[link.keras_name].output for link in links] + [keras_model.outputs[0]],
+        keras_model.inputs, [layer.output for _, layer in resolved] + [keras_model.outputs[0]]
     )
     keras_x = tf.constant(_to_channels_last(np.asarray(inputs)))
-    main_weights = [_main_keras_weight(*_resolve(torch_model, keras_model, link)) for link in links]
+    keras_weights = [
+        getattr(layer, keras_attr)
+        for (_, layer), (_, keras_attr, _, _) in zip(resolved, main_weights, strict=True)
+    ]
     with tf.GradientTape() as tape:
         tape.watch(keras_x)
         *keras_layer_outs, keras_out = probe(keras_x, training=False)
         loss = tf.reduce_sum(keras_out * _to_channels_last(projection))
-    input_grad, *weight_grads = tape.gradient(loss, [keras_x, *main_weights])
+    input_grad, *weight_grads = tape.gradient(loss, [keras_x, *keras_weights])
 
     diffs = []
-    for link, keras_layer_out, weight_grad in zip(
-        links, keras_layer_outs, weight_grads, strict=True
-    ):
-        module, layer = _resolve(torch_model, keras_model, link)
+    results = zip(links, resolved, main_weights, keras_layer_outs, weight_grads, strict=True)
+    for link, (module, layer), main_weight, keras_layer_out, weight_grad in results:
         torch_layer_out = _to_channels_last(captured[link.torch_name].detach().numpy())
         activation = getattr(layer, "activation", None)
         if activation is not None:
@@ -457,8 +459,8 @@ def compare_models(
         output_abs, output_rel = _diff(
             f"output of {link.torch_name}", torch_layer_out, np.asarray(keras_layer_out)
         )
-        conversion = _conversions(module, layer, link)[0 if _has_kernel(module) else 2]
-        torch_grad = conversion[2](getattr(module, conversion[0]).grad.numpy())
+        torch_attr, _, to_keras, _ = main_weight
+        torch_grad = to_keras(getattr(module, torch_attr).grad.numpy())
         # An Embedding's gradient arrives as IndexedSlices: make it dense.
         grad_abs, grad_rel = _diff(
             f"weight gradient of {link.torch_name}",

@@ -32,6 +32,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 GROUPED_MODULES = ("tests/test_snippets.py::", "tests/test_site.py::")
 
 
+# optionalhook: the hook exists only while pytest-xdist is loaded, and `-p no:xdist` must work.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
     """Stop the run when ``--dist loadgroup`` silently fails to group tests.
 

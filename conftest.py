@@ -17,6 +17,11 @@ quiet_tensorflow()
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist registers this marker; without it (`-p no:xdist`) --strict-markers would fail.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests in one xdist worker")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Stop at once when DLREF_REQUIRE_GPU=1 and either framework sees no GPU.
 

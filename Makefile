@@ -29,7 +29,7 @@ export NO_MKDOCS_2_WARNING := 1
 export KERAS_HOME := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: setup serve build test lint outputs lock browser clean
+.PHONY: setup serve build test lint outputs pdf screenshots lock browser clean
 
 setup: $(STAMP)
 
@@ -58,6 +58,15 @@ test: setup browser lint
 # Rewrite every captured output and the versions table from fresh runs.
 outputs: setup
 	$(BIN)/dlref snippets --update
+
+# The comparison table on one printable page, from the strictly built site.
+pdf: setup browser
+	$(BIN)/mkdocs build --strict --quiet -d .cache/pdf-site
+	$(BIN)/python -m dlref.printable .cache/pdf-site docs/comparison/comparison.pdf
+
+# Retake the TensorBoard screenshot from fresh runs of both frameworks.
+screenshots: setup browser
+	$(BIN)/python -m dlref.screenshots
 
 # Re-resolve requirements/cpu.in into requirements/cpu.lock in a scratch venv.
 # The lock keeps torch's +cpu label: it can only ever resolve to the CPU build.

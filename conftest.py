@@ -18,7 +18,10 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # pytest-xdist registers this marker; without it (`-p no:xdist`) --strict-markers would fail.
+    """Register the ``xdist_group`` marker, so ``-p no:xdist`` passes ``--strict-markers``.
+
+    pytest-xdist registers it too, but only while it is loaded.
+    """
     config.addinivalue_line("markers", "xdist_group(name): run these tests in one xdist worker")
 
 

@@ -26,12 +26,21 @@ def test_run_one_framework_prints_its_output(capsys):
     )
 
 
+def test_run_without_framework_runs_every_side_the_example_has(capsys):
+    assert main(["run", "models/functional"]) == 0
+    assert capsys.readouterr().out.startswith("--- TensorFlow: models/functional_tensorflow.py\n")
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
         (["run", "autograd/nope"], "unknown example 'autograd/nope'; valid examples: "),
         (["run", "nope"], "unknown example 'nope'; valid examples: "),
         (["run", "autograd/square", "--framework", "jax"], "invalid choice: 'jax'"),
+        (
+            ["run", "models/functional", "--framework", "both"],
+            "models/functional has no pytorch version; it has: tensorflow",
+        ),
         (["snippets", "nope"], "unknown topic 'nope'; valid topics: "),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["run"], "the following arguments are required: TOPIC/NAME"),

@@ -65,7 +65,12 @@ def _list(_: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     pair = find_pair(args.example)
-    wanted = list(FRAMEWORKS) if args.framework == "both" else [args.framework]
+    if args.framework is None:  # every side the example has
+        wanted = [fw for fw in FRAMEWORKS if fw in pair.sides]
+    elif args.framework == "both":
+        wanted = list(FRAMEWORKS)
+    else:
+        wanted = [args.framework]
     absent = [fw for fw in wanted if fw not in pair.sides]
     if absent:
         present = ", ".join(pair.sides)
@@ -224,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run an example and print its output")
     run.add_argument("example", metavar="TOPIC/NAME", help="an example, as `dlref list` names it")
     run.add_argument(
-        "--framework", choices=FRAMEWORK_CHOICES, default="both", help="which side to run"
+        "--framework",
+        choices=FRAMEWORK_CHOICES,
+        help="which side to run (default: every side the example has)",
     )
     run.set_defaults(handler=_run)
 

@@ -29,7 +29,7 @@ export NO_MKDOCS_2_WARNING := 1
 export KERAS_HOME := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: setup serve build test lint outputs pdf screenshots lock browser clean
+.PHONY: setup serve build test lint outputs pdf screenshots perf lock browser clean
 
 setup: $(STAMP)
 
@@ -63,6 +63,10 @@ outputs: setup
 pdf: setup browser
 	$(BIN)/mkdocs build --strict --quiet -d .cache/pdf-site
 	$(BIN)/python -m dlref.printable .cache/pdf-site docs/comparison/comparison.pdf
+
+# Rerun the performance experiment (several seeds, both frameworks) and redraw its plot.
+perf: setup
+	$(BIN)/dlref bench
 
 # Retake the TensorBoard screenshot from fresh runs of both frameworks.
 screenshots: setup browser

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlref import __version__
+from dlref.benchmark import FULL, QUICK, run_benchmark, write_results
 from dlref.devices import (
     DEVICE_ENV,
     REQUIRE_GPU_ENV,
@@ -28,6 +29,7 @@ from dlref.devices import (
 from dlref.figures import FigureSpec, check_figure, figure_data, load_figures, write_figure
 from dlref.outputs import UPDATE_COMMAND, check_output, write_output
 from dlref.parity import load_specs
+from dlref.performance import PerformanceError, render_svg, results_path, summarize, svg_path
 from dlref.runner import SnippetRun, quiet_tensorflow, run_snippet
 from dlref.scaffold import create_example, tab_block
 from dlref.snippets import (
@@ -211,6 +213,26 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    output = args.output
+    if output is None and not args.quick:
+        output = results_path(snippets_root().parent)
+    if output is not None and not output.parent.is_dir():
+        raise PerformanceError(f"cannot write {output}: {output.parent} is not a folder")
+    results = run_benchmark(QUICK if args.quick else FULL, progress=print)
+    for framework, summary in summarize(results).items():
+        print(
+            f"{FRAMEWORK_TITLES[framework]}: test accuracy {summary.accuracy_mean:.4f} "
+            f"± {summary.accuracy_sd:.4f} over {summary.runs} seeds; "
+            f"median epoch {summary.epoch_median:.3f} s"
+        )
+    if output is not None:
+        write_results(results, output)
+        svg_path(output).write_text(render_svg(results), encoding="utf-8")
+        print(f"wrote {output} and {svg_path(output).name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``dlref`` command.
 
@@ -247,6 +269,20 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="versions, and the devices each framework sees")
     doctor.set_defaults(handler=_doctor)
 
+    bench = commands.add_parser(
+        "bench", help="train the performance page's CNN in both frameworks, several seeds, timed"
+    )
+    bench.add_argument(
+        "--quick", action="store_true", help="one seed and one epoch: check that it runs"
+    )
+    bench.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help=f"results file (default: {results_path(Path())} for a full run, none with --quick)",
+    )
+    bench.set_defaults(handler=_bench)
+
     new = commands.add_parser("new", help="create a new example: two scripts and a page")
     new.add_argument("topic", metavar="TOPIC")
     new.add_argument("name", metavar="NAME")
@@ -268,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SnippetError, DeviceError) as error:
+    except (SnippetError, DeviceError, PerformanceError) as error:
         print(f"dlref: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     except ModuleNotFoundError as error:

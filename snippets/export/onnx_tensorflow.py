@@ -2,6 +2,7 @@ import os
 
 import keras
 import numpy as np
+import onnx
 import onnxruntime as ort
 import tensorflow as tf
 import tf2onnx
@@ -27,9 +28,12 @@ with tf.device("/CPU:0"):
     y_model = model.predict(features, verbose=0)
 
 signature = [tf.TensorSpec((None, 4), tf.float32, name="features")]  # any batch size
-onnx_model, _ = tf2onnx.convert.from_keras(
-    model, input_signature=signature, opset=18, output_path="model.onnx"
-)
+onnx_model, _ = tf2onnx.convert.from_keras(model, input_signature=signature, opset=18)
+# tf2onnx names the free batch dimension from a global counter ("unk__6", then "unk__11"
+# on the next conversion): give it one stable name, as torch.onnx.export does.
+for value in [*onnx_model.graph.input, *onnx_model.graph.output]:
+    value.type.tensor_type.shape.dim[0].dim_param = "batch"
+onnx.save(onnx_model, "model.onnx")
 print("model.onnx:", os.path.getsize("model.onnx"), "bytes")
 
 session = ort.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])

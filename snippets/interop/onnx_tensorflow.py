@@ -2,6 +2,7 @@ import os
 
 import keras
 import numpy as np
+import onnx
 import onnxruntime as ort
 import tensorflow as tf
 import tf2onnx
@@ -37,7 +38,12 @@ with tf.device("/CPU:0"):
 print(f"trained: test accuracy {(logits.argmax(axis=1) == y_test).mean():.3f}")
 
 signature = [tf.TensorSpec((None, 64), tf.float32, name="pixels")]
-tf2onnx.convert.from_keras(model, input_signature=signature, opset=18, output_path="digits.onnx")
+onnx_model, _ = tf2onnx.convert.from_keras(model, input_signature=signature, opset=18)
+# tf2onnx names the free batch dimension from a global counter ("unk__6", then "unk__11"
+# on the next conversion): give it one stable name, as torch.onnx.export does.
+for value in [*onnx_model.graph.input, *onnx_model.graph.output]:
+    value.type.tensor_type.shape.dim[0].dim_param = "batch"
+onnx.save(onnx_model, "digits.onnx")
 print("digits.onnx:", os.path.getsize("digits.onnx"), "bytes")
 
 # What a server runs: ONNX Runtime only, neither framework.

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 # The flattened feature map before the classifier: 32 channels of 2 x 2.
 FLATTEN_SHAPE = (32, 2, 2)
-FRAMEWORK_KEYS = ("pytorch", "tensorflow")
 
 
 @dataclass(frozen=True)

@@ -132,11 +132,7 @@ def figure_data(spec: FigureSpec, namespaces: dict[str, dict[str, Any]]) -> dict
 
 
 def render_svg(spec: FigureSpec, data: dict[str, list[float]]) -> str:
-    """Draw a figure as SVG text that is the same on every run.
-
-    Text stays text (no embedded glyphs), element ids come from a fixed salt,
-    and the date is left out, so the same numbers always give the same bytes.
-    The XML prolog is dropped so that a page can include the SVG inline.
+    """Draw a figure as SVG text that is the same on every run (see `stable_svg`).
 
     Args:
         spec: The figure.
@@ -151,18 +147,37 @@ def render_svg(spec: FigureSpec, data: dict[str, list[float]]) -> str:
     from matplotlib import pyplot as plt
 
     styles = [{"linestyle": "-", "linewidth": 3}, {"linestyle": "--"}, {"linestyle": ":"}]
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for index, (label, values) in enumerate(data.items()):
+        axes.plot(range(len(values)), values, label=label, **styles[index % len(styles)])
+    axes.set(title=spec.title, xlabel=spec.xlabel, ylabel=spec.ylabel)
+    axes.title.set_fontsize(10)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    return stable_svg(figure)
+
+
+def stable_svg(figure: Any) -> str:
+    """Serialise a Matplotlib figure to SVG text that is the same on every run, and close it.
+
+    Text stays text (no embedded glyphs), element ids come from a fixed salt,
+    and the date is left out. The XML prolog is dropped so that a page can
+    include the SVG inline.
+
+    Args:
+        figure: A ``matplotlib.figure.Figure``.
+
+    Returns:
+        The ``<svg>`` element.
+    """
+    import matplotlib
+    from matplotlib import pyplot as plt
+
+    buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlref"}):
-        figure, axes = plt.subplots(figsize=(7, 4))
-        for index, (label, values) in enumerate(data.items()):
-            axes.plot(range(len(values)), values, label=label, **styles[index % len(styles)])
-        axes.set(title=spec.title, xlabel=spec.xlabel, ylabel=spec.ylabel)
-        axes.title.set_fontsize(10)
-        axes.grid(alpha=0.3)
-        axes.legend()
-        figure.tight_layout()
-        buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(figure)
+    plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 

@@ -9,7 +9,6 @@ build and the checks stay fast.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import statistics
@@ -17,16 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dlref.figures import stable_svg
+from dlref.snippets import FRAMEWORK_TITLES
+from dlref.versions import PACKAGES
+
 RESULTS_FILE = "docs/comparison/performance.json"
 PERFORMANCE_MARKER = "<!-- dlref:performance-results -->"
-FRAMEWORK_TITLES = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}
-# The packages whose versions the results must match, as the lock file names them.
-LOCKED_PACKAGES = {
-    "PyTorch": "torch",
-    "TensorFlow": "tensorflow-cpu",
-    "Keras": "keras",
-    "NumPy": "numpy",
-}
 _RUN_KEYS = {
     "framework",
     "seed",
@@ -234,35 +229,30 @@ def render_svg(results: dict[str, Any]) -> str:
     from matplotlib import pyplot as plt
 
     markers = {"pytorch": "o", "tensorflow": "s"}
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlref"}):
-        figure, (accuracy_axes, time_axes) = plt.subplots(1, 2, figsize=(9, 3.6))
-        for offset, (framework, title) in zip((-0.12, 0.12), FRAMEWORK_TITLES.items(), strict=True):
-            runs = [run for run in results["runs"] if run["framework"] == framework]
-            accuracy_axes.plot(
-                [run["seed"] + offset for run in runs],
-                [100 * run["test_accuracy"] for run in runs],
-                markers[framework],
-                label=title,
-                fillstyle="none" if framework == "tensorflow" else "full",
-            )
-            time_axes.boxplot(
-                [seconds for run in runs for seconds in run["epoch_seconds"]],
-                positions=[0 if framework == "pytorch" else 1],
-                widths=0.5,
-            )
-        accuracy_axes.set(title="Test accuracy by seed", xlabel="seed", ylabel="accuracy (%)")
-        accuracy_axes.legend()
-        time_axes.set(title="Seconds per epoch, every epoch", ylabel="seconds")
-        time_axes.set_xticks([0, 1], list(FRAMEWORK_TITLES.values()))
-        for axes in (accuracy_axes, time_axes):
-            axes.title.set_fontsize(10)
-            axes.grid(alpha=0.3)
-        figure.tight_layout()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    figure, (accuracy_axes, time_axes) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for offset, (framework, title) in zip((-0.12, 0.12), FRAMEWORK_TITLES.items(), strict=True):
+        runs = [run for run in results["runs"] if run["framework"] == framework]
+        accuracy_axes.plot(
+            [run["seed"] + offset for run in runs],
+            [100 * run["test_accuracy"] for run in runs],
+            markers[framework],
+            label=title,
+            fillstyle="none" if framework == "tensorflow" else "full",
+        )
+        time_axes.boxplot(
+            [seconds for run in runs for seconds in run["epoch_seconds"]],
+            positions=[0 if framework == "pytorch" else 1],
+            widths=0.5,
+        )
+    accuracy_axes.set(title="Test accuracy by seed", xlabel="seed", ylabel="accuracy (%)")
+    accuracy_axes.legend()
+    time_axes.set(title="Seconds per epoch, every epoch", ylabel="seconds")
+    time_axes.set_xticks([0, 1], list(FRAMEWORK_TITLES.values()))
+    for axes in (accuracy_axes, time_axes):
+        axes.title.set_fontsize(10)
+        axes.grid(alpha=0.3)
+    figure.tight_layout()
+    return stable_svg(figure)
 
 
 def locked_versions(lock_file: Path) -> dict[str, str]:
@@ -281,7 +271,10 @@ def locked_versions(lock_file: Path) -> dict[str, str]:
             # PEP 503 names: tensorflow_cpu and tensorflow-cpu are one package.
             name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
             pins[name] = match.group(2).split("+", 1)[0]
-    return {label: pins.get(name, "not pinned") for label, name in LOCKED_PACKAGES.items()}
+    return {
+        label: next((pins[name] for name in names if name in pins), "not pinned")
+        for label, names in PACKAGES
+    }
 
 
 def stale_versions(results: dict[str, Any], lock_file: Path) -> list[str]:

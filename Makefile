@@ -29,7 +29,7 @@ export NO_MKDOCS_2_WARNING := 1
 export KERAS_HOME := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: setup serve build test lint outputs pdf screenshots perf lock browser clean
+.PHONY: setup serve build test check update lint pdf screenshots perf lock browser clean
 
 setup: $(STAMP)
 
@@ -42,8 +42,9 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# --dirty: after an edit, rebuild only the pages that changed (a full build takes seconds).
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: setup
 	$(BIN)/mkdocs build --strict
@@ -55,14 +56,18 @@ lint: setup
 test: setup browser lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# Rewrite every captured output and the versions table from fresh runs.
-outputs: setup
-	$(BIN)/dlref snippets --update
+# Rerun what changed since it last passed, and check outputs, parity, figures and pages.
+# Name topics or examples with TARGETS="autograd training/loop"; ARGS="--all" reruns everything.
+check: setup
+	$(BIN)/dlref check $(ARGS) $(TARGETS)
+
+# The same, rewriting stale generated files (never while the two frameworks disagree).
+update: setup
+	$(BIN)/dlref check --update $(ARGS) $(TARGETS)
 
 # The comparison table on one printable page, from the strictly built site.
 pdf: setup browser
-	$(BIN)/mkdocs build --strict --quiet -d .cache/pdf-site
-	$(BIN)/python -m dlref.printable .cache/pdf-site docs/comparison/comparison.pdf
+	$(BIN)/dlref pdf
 
 # Rerun the performance experiment (several seeds, both frameworks) and redraw its plot.
 perf: setup
@@ -70,7 +75,7 @@ perf: setup
 
 # Retake the TensorBoard screenshot from fresh runs of both frameworks.
 screenshots: setup browser
-	$(BIN)/python -m dlref.screenshots
+	$(BIN)/dlref screenshots
 
 # Re-resolve requirements/cpu.in into requirements/cpu.lock in a scratch venv.
 # The lock keeps torch's +cpu label: it can only ever resolve to the CPU build.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dlref.devices import DeviceError, check_required_gpu
-from dlref.runner import quiet_tensorflow
+from dlref.bridge.devices import DeviceError, check_required_gpu
+from dlref.examples.runner import quiet_tensorflow
 
 # Before any test or code block imports TensorFlow.
 quiet_tensorflow()

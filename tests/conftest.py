@@ -9,27 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dlref.runner import SnippetRun, run_snippet
-from dlref.snippets import Snippet
-
-CHECKOUT = Path(__file__).resolve().parents[1]
-
-
-class SnippetRuns:
-    """Runs each snippet at most once per worker; output and parity tests share the run."""
-
-    def __init__(self) -> None:
-        self._runs: dict[Path, SnippetRun] = {}
-
-    def get(self, snippet: Snippet) -> SnippetRun:
-        if snippet.path not in self._runs:
-            self._runs[snippet.path] = run_snippet(snippet)
-        return self._runs[snippet.path]
+from dlref.examples.runner import RunCache
+from dlref.paths import CHECKOUT
 
 
 @pytest.fixture(scope="session")
-def snippet_runs() -> SnippetRuns:
-    return SnippetRuns()
+def snippet_runs() -> RunCache:
+    """Each snippet run at most once per worker; every check of it reads the same run."""
+    return RunCache()
 
 
 @pytest.fixture(scope="session")

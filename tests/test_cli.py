@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from dlref.cli import main
-from dlref.snippets import discover
+from dlref.examples import verification
+from dlref.examples.discovery import discover
 
 
 def test_list_names_every_example_with_its_frameworks(capsys):
@@ -34,14 +35,16 @@ def test_run_without_framework_runs_every_side_the_example_has(capsys):
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["run", "autograd/nope"], "unknown example 'autograd/nope'; valid examples: "),
-        (["run", "nope"], "unknown example 'nope'; valid examples: "),
+        (["run", "autograd/nope"], "unknown example 'autograd/nope'; did you mean "),
+        (["run", "nope"], "unknown example 'nope'; `dlref list` names them all"),
         (["run", "autograd/square", "--framework", "jax"], "invalid choice: 'jax'"),
         (
             ["run", "models/functional", "--framework", "both"],
             "models/functional has no pytorch version; it has: tensorflow",
         ),
-        (["snippets", "nope"], "unknown topic 'nope'; valid topics: "),
+        (["check", "autograd/squares"], "unknown topic or example 'autograd/squares'; did you "),
+        (["check", "zzz"], "unknown topic or example 'zzz'; `dlref list` names them"),
+        (["pdf", "--output", "/no/such/folder/t.pdf"], "/no/such/folder is not a folder"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["run"], "the following arguments are required: TOPIC/NAME"),
     ],
@@ -51,10 +54,8 @@ def test_user_mistakes_exit_2_with_one_clear_message(argv, expected, capsys):
     err = capsys.readouterr().err
     assert expected in err
     assert "Traceback" not in err
-    if "valid examples" in expected:
+    if "did you mean" in expected:
         assert "autograd/square" in err
-    if "valid topics" in expected:
-        assert "autograd" in err and "tensors" in err
 
 
 def _exit_status(argv: list[str]) -> int:
@@ -85,3 +86,63 @@ def test_doctor_reports_versions_and_devices(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "PyTorch 2." in out and "TensorFlow 2." in out
     assert "examples run on cpu" in out or "examples run on cuda" in out
+
+
+def _topic(tmp_path, monkeypatch, tensorflow_total: str = "3"):
+    """A snippets folder with one example whose two sides are plain Python."""
+    topic = tmp_path / "snippets" / "basics"
+    topic.mkdir(parents=True)
+    (topic / "add_pytorch.py").write_text("total = 3\nprint(total)\n")
+    (topic / "add_tensorflow.py").write_text(f"total = {tensorflow_total}\nprint(total)\n")
+    (topic / "parity.toml").write_text('[add]\nvalues = ["total"]\n')
+    monkeypatch.setenv("DLREF_SNIPPETS", str(tmp_path / "snippets"))
+    monkeypatch.setattr(verification, "RECORD_FILE", tmp_path / "record.json")
+    return topic
+
+
+def test_check_reruns_only_what_changed_and_update_rewrites(tmp_path, monkeypatch, capsys):
+    topic = _topic(tmp_path, monkeypatch)
+    assert main(["check"]) == 1
+    assert "add_pytorch.out is missing: run `dlref check --update basics/add`" in (
+        capsys.readouterr().err
+    )
+    assert main(["check", "--update", "basics"]) == 0
+    out = capsys.readouterr().out
+    assert "updated  basics/add_pytorch.out" in out and "updated  verified-with.md" in out
+    assert (topic / "add_tensorflow.out").read_text() == "3\n"
+
+    assert main(["check"]) == 0
+    assert "pass     basics/add (unchanged since it passed)" in capsys.readouterr().out
+    (topic / "add_tensorflow.py").write_text(
+        "total = 3  # a comment changes the key\nprint(total)\n"
+    )
+    assert main(["check", "basics/add"]) == 0
+    assert "pass     basics/add\n" in capsys.readouterr().out
+    assert main(["check", "--all"]) == 0
+    assert "1 rerun, 0 unchanged" in capsys.readouterr().out
+
+    (topic / "add_pytorch.out").write_text("4\n")  # a hand-edited output is rechecked
+    assert main(["check"]) == 1
+    assert "add_pytorch.out is stale" in capsys.readouterr().err
+
+
+def test_an_update_never_writes_a_value_that_breaks_parity(tmp_path, monkeypatch, capsys):
+    topic = _topic(tmp_path, monkeypatch, tensorflow_total="4")
+    assert main(["check", "--update"]) == 1
+    err = capsys.readouterr().err
+    assert "snippets/basics/parity.toml [add]: total: 3 in PyTorch, 4 in TensorFlow" in err
+    assert "nothing written while the scripts disagree" in err
+    assert not list(topic.glob("*.out"))
+
+
+def test_a_corrupt_or_foreign_record_is_discarded_with_one_line(tmp_path, monkeypatch, capsys):
+    _topic(tmp_path, monkeypatch)
+    record = tmp_path / "record.json"
+    for content in ("{not json", '{"format": "something else", "passed": {}}'):
+        record.write_text(content)
+        assert main(["check", "--update"]) == 0
+        captured = capsys.readouterr()
+        assert f"discarded {record}: not a check record of this checkout" in captured.err
+        assert "1 rerun" in captured.out
+    assert main(["check"]) == 0
+    assert "discarded" not in capsys.readouterr().err

@@ -18,9 +18,9 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from dlref.comparison import (
+from dlref.paths import CHECKOUT, COMPARISON_TABLE
+from dlref.site.comparison import (
     CORRECTIONS_MARKER,
-    TABLE_FILE,
     TABLE_MARKER,
     ComparisonError,
     load_table,
@@ -28,11 +28,9 @@ from dlref.comparison import (
     render_page,
     table_digest,
 )
-from dlref.printable import main as printable_main
-from dlref.printable import page_count, pdf_title
+from dlref.site.printable import page_count, pdf_title
 
-CHECKOUT = Path(__file__).resolve().parents[1]
-TABLE = CHECKOUT / TABLE_FILE
+TABLE = COMPARISON_TABLE
 PDF = TABLE.parent / "comparison.pdf"
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
@@ -241,8 +239,3 @@ def test_printable_pdf_is_one_page_of_the_current_table():
     assert f"dlref comparison table {table_digest(TABLE)}:" in pdf_title(pdf), (
         "docs/comparison/comparison.pdf was made from another version of table.toml: run `make pdf`"
     )
-
-
-def test_printable_refuses_bad_arguments(tmp_path, capsys):
-    assert printable_main([str(tmp_path), str(tmp_path / "out.pdf")]) == 2
-    assert "usage: python -m dlref.printable" in capsys.readouterr().err

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dlref.gate import page_html, rendered_python_blocks, unaccounted_html_blocks, unexecuted_blocks
+from dlref.site.gate import (
+    page_html,
+    rendered_python_blocks,
+    unaccounted_html_blocks,
+    unexecuted_blocks,
+)
 
 PAGE = """# Page
 
-=== "PyTorch"
-
-    ```python title="t/a_pytorch.py"
-    --8<-- "t/a_pytorch.py"
-    ```
+<!-- dlref:example t/a -->
 
 ```python
 print("run by pytest-codeblocks")
@@ -27,8 +28,14 @@ print("shown, never run")
 print("skipped")
 ```
 
-```python
---8<-- "t/not_a_snippet.py"
+=== "PyTorch"
+
+    ```python title="t/a_pytorch.py"
+    --8<-- "t/a_pytorch.py"
+    ```
+
+```text
+--8<-- "t/a_tensorflow.out"
 ```
 
 ```bash
@@ -45,14 +52,16 @@ def _docs(tmp_path: Path) -> Path:
 
 
 def test_gate_names_page_and_line_of_every_unexecuted_block(tmp_path):
-    problems = unexecuted_blocks(_docs(tmp_path), {"t/a_pytorch.py"})
+    problems = unexecuted_blocks(_docs(tmp_path))
     assert [problem.split(": ")[0] for problem in problems] == [
-        "docs/section/page.md:13",
-        "docs/section/page.md:18",
-        "docs/section/page.md:22",
+        "docs/section/page.md:21",
+        "docs/section/page.md:25",
+        "docs/section/page.md:9",
+        "docs/section/page.md:14",
     ]
-    assert "a ```py block that no test executes" in problems[0]
-    assert "includes t/not_a_snippet.py, which is not a snippet the tests run" in problems[2]
+    assert "a hand-written include of t/a_pytorch.py" in problems[0]
+    assert "a hand-written include of t/a_tensorflow.out" in problems[1]
+    assert "a ```py block that no test executes" in problems[2]
 
 
 def test_gate_counts_python_blocks_in_the_built_html(tmp_path):
@@ -62,10 +71,14 @@ def test_gate_counts_python_blocks_in_the_built_html(tmp_path):
     assert html == site / "section" / "page" / "index.html"
     html.parent.mkdir(parents=True)
     block = '<div class="language-python highlight"><pre>...</pre></div>'
-    html.write_text(block * 5)
-    assert rendered_python_blocks(html.read_text()) == 5
-    assert unaccounted_html_blocks(docs, site) == []
-    html.write_text(block * 6 + '<div class="language-text highlight"></div>')
-    assert unaccounted_html_blocks(docs, site) == [
-        "section/page/index.html: shows 6 Python block(s), but its Markdown source accounts for 5"
+    # Four fences in the Markdown, and the two scripts the build recorded for the page.
+    shown = {"section/page.md": ["t/a_pytorch.py", "t/a_tensorflow.py"]}
+    html.write_text(block * 6)
+    assert rendered_python_blocks(html.read_text()) == 6
+    assert unaccounted_html_blocks(docs, site, shown) == []
+    html.write_text(block * 7 + '<div class="language-text highlight"></div>')
+    assert unaccounted_html_blocks(docs, site, shown) == [
+        "section/page/index.html: shows 7 Python block(s), but its Markdown and examples "
+        "account for 6"
     ]
+    assert unaccounted_html_blocks(docs, site, {}) != []

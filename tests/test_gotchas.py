@@ -11,15 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlref.parity import to_numpy
-from dlref.snippets import find_pair
+from dlref.examples.discovery import find_example
+from dlref.examples.parity import to_numpy
 
 pytestmark = pytest.mark.xdist_group("topic-architectures")
 
 
 def _runs(snippet_runs, key: str) -> tuple[dict, dict]:
     """The namespaces the PyTorch and TensorFlow scripts of one example leave behind."""
-    pair = find_pair(key)
+    pair = find_example(key)
     pytorch, tensorflow = (
         snippet_runs.get(pair.sides[framework]).namespace for framework in ("pytorch", "tensorflow")
     )

@@ -7,13 +7,20 @@ import pytest
 import tensorflow as tf
 import torch
 
-from dlref import devices
-from dlref.outputs import UPDATE_COMMAND, check_output, normalise, write_output
-from dlref.parity import ParitySpec, ParitySpecError, compare_runs, compare_values, load_specs
-from dlref.runner import run_snippet
-from dlref.scaffold import create_example
-from dlref.snippets import SnippetError, discover, find_pair
-from dlref.versions import render_versions
+from dlref.bridge import devices
+from dlref.examples.artefacts import Artefact, update_command
+from dlref.examples.discovery import SnippetError, discover, find_example
+from dlref.examples.outputs import normalise
+from dlref.examples.parity import (
+    ParitySpec,
+    ParitySpecError,
+    compare_runs,
+    compare_values,
+    load_specs,
+)
+from dlref.examples.runner import run_snippet
+from dlref.examples.scaffold import create_example
+from dlref.examples.versions_table import render_versions
 
 # --- discovery -------------------------------------------------------------
 
@@ -38,9 +45,9 @@ def test_discovery_rejects_a_script_outside_the_naming_rule(tmp_path, bad_name):
         discover(tmp_path)
 
 
-def test_unknown_example_lists_the_valid_ones():
-    with pytest.raises(SnippetError, match=r"valid examples: .*autograd/square"):
-        find_pair("autograd/squares")
+def test_unknown_example_names_the_nearest_valid_ones():
+    with pytest.raises(SnippetError, match=r"did you mean autograd/square\b"):
+        find_example("autograd/squares")
 
 
 # --- outputs ---------------------------------------------------------------
@@ -56,16 +63,18 @@ def test_gpu_device_names_read_as_their_cpu_form():
     )
 
 
-def test_stale_and_missing_outputs_name_the_update_command(tmp_path):
+def test_a_generated_file_is_checked_and_rewritten_by_one_code_path(tmp_path):
     path = tmp_path / "x_pytorch.out"
-    assert not check_output(path, "7\n").current
-    assert "is missing" in check_output(path, "7\n").message()
-    assert write_output(path, "7\n") is True
-    assert write_output(path, "7\n") is False
-    assert check_output(path, "7\n").current
-    stale = check_output(path, "8\n")
-    assert not stale.current
-    assert UPDATE_COMMAND in stale.message() and "is stale" in stale.message()
+    printed = {"text": "7\n"}
+    artefact = Artefact(path, lambda _runs: printed["text"], update_command("t/x"))
+    assert "is missing: run `dlref check --update t/x`" in artefact.problem(None)
+    assert artefact.write(None) is True
+    assert artefact.write(None) is False
+    assert artefact.problem(None) is None
+    printed["text"] = "8\n"
+    stale = artefact.problem(None)
+    assert stale.startswith(f"{path} is stale: run `dlref check --update t/x`")
+    assert "-7\n+8" in stale.replace("\n\n", "\n")  # the diff, committed against fresh
 
 
 # --- parity ----------------------------------------------------------------
@@ -90,7 +99,7 @@ def test_parity_reports_shape_dtype_and_value_differences():
         "b: dtype int64 in PyTorch, int32 in TensorFlow"
     ]
     assert compare_values("c", torch.tensor(7.0), tf.constant(7.01), 1e-6, 1e-6) == [
-        "c: values differ by up to 0.01 (atol=1e-06, rtol=1e-06)"
+        "c: PyTorch 7.0, TensorFlow 7.010000228881836 (differ by 0.01; atol=1e-06, rtol=1e-06)"
     ]
     assert compare_values("d", torch.float32, tf.float64, 0, 0) == [
         "d: 'float32' in PyTorch, 'float64' in TensorFlow"
@@ -98,15 +107,15 @@ def test_parity_reports_shape_dtype_and_value_differences():
 
 
 def test_parity_catches_a_wrong_gradient_in_a_real_run():
-    square = find_pair("autograd/square")
+    square = find_example("autograd/square")
     spec = load_specs(square.sides["pytorch"].path.parent)["square"]
     pytorch = run_snippet(square.sides["pytorch"]).namespace
     tensorflow = dict(run_snippet(square.sides["tensorflow"]).namespace)
     assert compare_runs(spec, pytorch, tensorflow) == []
     tensorflow["dy_dx"] = tensorflow["dy_dx"] + 1.0  # as if the derivative were 2x + 4
     assert compare_runs(spec, pytorch, tensorflow) == [
-        "dy_dx: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
-        "dy_dx: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
+        "dy_dx: PyTorch 7.0, TensorFlow 8.0 (differ by 1; atol=1e-06, rtol=1e-06)",
+        "dy_dx: TensorFlow 8.0, the stated value 7.0 (differ by 1; atol=1e-06, rtol=1e-06)",
     ]
     del tensorflow["dy_dx"]
     assert compare_runs(spec, pytorch, tensorflow) == [
@@ -125,8 +134,8 @@ def test_stated_values_bind_both_sides_even_when_they_agree():
     wrong_in_both = {"g": torch.tensor(6.0)}, {"g": tf.constant(6.0)}
     problems = compare_runs(spec, *wrong_in_both)
     assert problems == [
-        "g: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
-        "g: values differ by up to 1 (atol=1e-06, rtol=1e-06)",
+        "g: PyTorch 6.0, the stated value 7.0 (differ by 1; atol=1e-06, rtol=1e-06)",
+        "g: TensorFlow 6.0, the stated value 7.0 (differ by 1; atol=1e-06, rtol=1e-06)",
     ]
 
 
@@ -137,7 +146,8 @@ def test_scripts_key_compares_any_two_scripts_and_names_them(tmp_path):
     spec = load_specs(tmp_path)["fit"]
     assert spec.scripts == ("loop_pytorch", "fit_tensorflow")
     assert compare_runs(spec, {"losses": [1.0, 0.5]}, {"losses": [1.0, 0.6]}) == [
-        "losses: values differ by up to 0.1 (atol=1e-06, rtol=1e-06)"
+        "losses: loop_pytorch [1.0, 0.5], fit_tensorflow [1.0, 0.6] "
+        "(differ by 0.1; atol=1e-06, rtol=1e-06)"
     ]
     assert compare_runs(spec, {"losses": [1.0]}, {}) == [
         "losses: not defined by the fit_tensorflow script"
@@ -245,7 +255,7 @@ def test_scaffolded_example_is_discovered_runs_and_agrees(tmp_path):
     spec = load_specs(tmp_path / "snippets" / "reductions")["sum_all"]
     assert compare_runs(spec, runs["pytorch"].namespace, runs["tensorflow"].namespace) == []
     page = (tmp_path / "docs/concepts/reductions.md").read_text()
-    assert '=== "PyTorch"' in page and '--8<-- "reductions/sum_all_tensorflow.out"' in page
+    assert "<!-- dlref:example reductions/sum_all -->" in page
     with pytest.raises(SnippetError, match="exists already"):
         create_example(tmp_path, "concepts", "reductions", "sum_all")
     assert np.isclose(float(runs["tensorflow"].namespace["total"]), 15.0)
@@ -257,7 +267,7 @@ def test_scaffolded_example_is_discovered_runs_and_agrees(tmp_path):
 def test_each_run_starts_from_fresh_framework_state(tmp_path):
     import keras
 
-    from dlref.snippets import Snippet
+    from dlref.examples.discovery import Snippet
 
     script = tmp_path / "leak_tensorflow.py"
     script.write_text(
@@ -275,7 +285,7 @@ def test_each_run_starts_from_fresh_framework_state(tmp_path):
 
 
 def test_transfer_table_is_parsed_with_its_defaults(tmp_path):
-    from dlref.parity import TransferCheck
+    from dlref.examples.transfer_check import TransferCheck
 
     (tmp_path / "parity.toml").write_text(
         '[net]\nvalues = ["parameter_count"]\n'
@@ -302,9 +312,10 @@ def test_malformed_transfer_tables_are_rejected(tmp_path, transfer, message):
 
 
 def test_a_rendered_report_keeps_its_layers_in_order():
-    from dlref.transfer import LayerDiff, ParityReport, render_report, report_layers
+    from dlref.bridge.model_diff import LayerDiff, TransferReport
+    from dlref.examples.transfer_check import render_report, report_layers
 
-    report = ParityReport(
+    report = TransferReport(
         layers=[
             LayerDiff("features.0", "features.0", 1e-7, 1e-7, 2e-9, 1e-7),
             LayerDiff("fc", "fc", 3e-8, 1e-7, 1e-9, 1e-7),

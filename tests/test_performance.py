@@ -6,12 +6,11 @@ import copy
 import json
 import re
 import statistics
-from pathlib import Path
 
 import pytest
 
-from dlref.benchmark import FULL, QUICK, run_benchmark
-from dlref.performance import (
+from dlref.benchmark.experiment import FULL, QUICK, run_benchmark
+from dlref.benchmark.results import (
     PERFORMANCE_MARKER,
     PerformanceError,
     load_results,
@@ -19,15 +18,14 @@ from dlref.performance import (
     render_page,
     render_results,
     render_svg,
-    results_path,
     stale_versions,
     summarize,
     svg_path,
 )
+from dlref.paths import CPU_LOCK, PERFORMANCE_RESULTS
 
-CHECKOUT = Path(__file__).resolve().parents[1]
-RESULTS = results_path(CHECKOUT)
-LOCK_FILE = CHECKOUT / "requirements" / "cpu.lock"
+RESULTS = PERFORMANCE_RESULTS
+LOCK_FILE = CPU_LOCK
 
 
 @pytest.fixture(scope="module")

@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from dlref.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
-from dlref.snippets import discover, snippets_root
-
-DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
+from dlref.examples.discovery import discover
+from dlref.paths import DOCS_DIR
+from dlref.site.browser import PageLog, chromium, local_page, serve_folder
+from dlref.site.directive import ShownExamples, scan_pages, unshown_scripts
+from dlref.site.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
+from dlref.site.hooks import SHOWN_EXAMPLES_FILE
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # An attribute that makes the browser fetch something at load time.
 _LOADED_URL_RE = re.compile(
     r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//'
 )
+WIDE = {"width": 1400, "height": 900}
+NARROW = {"width": 700, "height": 900}
+
+
+def _shown(site: Path) -> dict[str, list[str]]:
+    return json.loads((site / SHOWN_EXAMPLES_FILE).read_text(encoding="utf-8"))
 
 
 def test_strict_build_passes(built_site):
@@ -40,18 +36,34 @@ def test_strict_build_passes(built_site):
 
 
 def test_every_python_block_in_the_docs_is_executed():
-    scripts = {
-        snippet.path.relative_to(snippets_root()).as_posix()
-        for pair in discover()
-        for snippet in pair.snippets
-    }
-    problems = unexecuted_blocks(DOCS_DIR, scripts)
+    problems = unexecuted_blocks(DOCS_DIR)
     assert not problems, "Python blocks shown but never executed:\n" + "\n".join(problems)
 
 
 def test_built_pages_show_no_python_beyond_their_sources(built_site):
-    problems = unaccounted_html_blocks(DOCS_DIR, built_site)
+    problems = unaccounted_html_blocks(DOCS_DIR, built_site, _shown(built_site))
     assert not problems, "\n".join(problems)
+
+
+def test_every_example_is_shown_on_some_page(built_site):
+    problems = unshown_scripts(ShownExamples(_shown(built_site)), discover())
+    assert not problems, "\n".join(problems)
+
+
+def test_the_build_records_what_the_quick_page_scan_finds(built_site):
+    scanned, problems = scan_pages(DOCS_DIR, discover())
+    assert not problems
+    assert {page: s for page, s in scanned.pages.items() if s} == _shown(built_site)
+
+
+def test_examples_link_their_downloadable_scripts(built_site):
+    html = page_html(built_site, Path("concepts/autograd.md")).read_text(encoding="utf-8")
+    assert 'href="../../snippets/autograd/square_pytorch.py"' in html
+    assert (built_site / "snippets/autograd/square_pytorch.py").read_bytes() == (
+        DOCS_DIR.parent / "snippets/autograd/square_pytorch.py"
+    ).read_bytes()
+    assert "dlref run autograd/square --framework tensorflow" in html
+    assert "How this is verified" in html
 
 
 def test_glossary_terms_are_tooltips_on_the_content_pages(built_site):
@@ -75,60 +87,82 @@ def test_pages_load_nothing_from_outside(built_site):
 
 @pytest.fixture(scope="module")
 def served_site(built_site) -> Iterator[str]:
-    handler = partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(built_site) as base:
+        yield base.rstrip("/")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.mark.browser
-def test_framework_choice_follows_the_reader_across_pages(served_site):
-    assert CHROMIUM.exists(), "Debian's chromium is needed: apt-get install chromium"
-    outside, console_errors = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page()
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(served_site)
-                    else (outside.append(route.request.url), route.abort())
-                ),
-            )
-            page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-            page.on("pageerror", lambda error: console_errors.append(str(error)))
+def test_framework_choice_follows_the_reader_across_pages(served_site, browser):
+    log = PageLog()
+    page = local_page(browser, log)
+    page.goto(f"{served_site}/concepts/tensors/")
+    page.locator(".tabbed-labels label", has_text="TensorFlow").first.click()
+    assert _selected_tab(page) == "TensorFlow"
 
-            page.goto(f"{served_site}/concepts/tensors/")
-            page.locator(".tabbed-labels label", has_text="TensorFlow").first.click()
-            assert _selected_tab(page) == "TensorFlow"
+    page.goto(f"{served_site}/concepts/autograd/")
+    assert _selected_tab(page) == "TensorFlow"
+    assert page.locator(".tabbed-block").first.is_hidden()  # the PyTorch block
 
-            page.goto(f"{served_site}/concepts/autograd/")
-            assert _selected_tab(page) == "TensorFlow"
-            assert page.locator(".tabbed-block").first.is_hidden()  # the PyTorch block
+    page.locator(".tabbed-labels label", has_text="PyTorch").first.click()
+    page.goto(f"{served_site}/")
+    assert _selected_tab(page) == "PyTorch"
 
-            page.locator(".tabbed-labels label", has_text="PyTorch").first.click()
-            page.goto(f"{served_site}/")
-            assert _selected_tab(page) == "PyTorch"
+    _check_search_finds_code_names(page)
+    page.goto(f"{served_site}/")
+    _check_page_furniture(page)
+    page.close()
+    assert not log.outside, f"requests left the site: {log.outside}"
+    assert not log.errors, f"console errors: {log.errors}"
 
-            _check_search_finds_code_names(page)
-            page.goto(f"{served_site}/")
-            _check_page_furniture(page)
-        finally:
-            browser.close()
-    assert not outside, f"requests left the site: {outside}"
-    assert not console_errors, f"console errors: {console_errors}"
+
+@pytest.mark.browser
+def test_examples_switch_to_two_columns_and_the_choice_is_remembered(served_site, browser):
+    log = PageLog()
+    page = local_page(browser, log, viewport=WIDE)
+    page.goto(f"{served_site}/concepts/training/")
+    example = page.locator(".dlref-example").first
+    blocks = example.locator(".tabbed-block")
+    assert blocks.nth(1).is_hidden()  # tabs by default
+    toggle = example.locator("button.dlref-layout-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    left, right = blocks.nth(0).bounding_box(), blocks.nth(1).bounding_box()
+    assert left and right, "both frameworks visible side by side"
+    assert abs(left["y"] - right["y"]) < 1 and left["x"] + left["width"] <= right["x"]
+    # The parts the scripts mark with "# %%" start level with each other.
+    markers = page.evaluate(
+        """() => [...document.querySelector('.dlref-example').querySelectorAll('.tabbed-block')]
+            .map(block => [...block.querySelectorAll('pre code span.c1')]
+                .filter(span => span.textContent.startsWith('# %%'))
+                .map(span => span.getBoundingClientRect().top))"""
+    )
+    assert len(markers[0]) == len(markers[1]) == 5
+    assert max(abs(a - b) for a, b in zip(*markers, strict=True)) < 1, markers
+    # Copying a script copies no alignment padding.
+    code = blocks.nth(1).locator("pre code").first.text_content()
+    script = (DOCS_DIR.parent / "snippets/training/loop_tensorflow.py").read_text()
+    assert code == script
+
+    page.goto(f"{served_site}/concepts/autograd/")  # remembered on the next page
+    assert page.locator("button.dlref-layout-toggle").first.get_attribute("aria-pressed") == "true"
+    assert page.locator(".dlref-example").first.locator(".tabbed-block").nth(1).is_visible()
+
+    page.set_viewport_size(NARROW)  # a narrow screen keeps tabs, whatever the choice
+    assert page.locator(".dlref-example").first.locator(".tabbed-block").nth(1).is_hidden()
+    assert page.locator("button.dlref-layout-toggle").first.is_hidden()
+
+    page.set_viewport_size(WIDE)
+    page.locator("button.dlref-layout-toggle").first.click()  # back to tabs
+    page.reload()
+    assert page.locator(".dlref-example").first.locator(".tabbed-block").nth(1).is_hidden()
+    page.close()
+    assert not log.outside and not log.errors, (log.outside, log.errors)
 
 
 def _selected_tab(page) -> str:

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dlref.screenshots import (
+from dlref.paths import DOCS_DIR
+from dlref.site.screenshots import (
     OUTPUT,
     RUNS,
     SERVER_TIMEOUT_S,
@@ -32,9 +33,8 @@ from dlref.screenshots import (
 
 pytestmark = pytest.mark.xdist_group("tensorboard")
 
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / OUTPUT
-PAGE = ROOT / "docs/production/tensorboard.md"
+SCREENSHOT = OUTPUT
+PAGE = DOCS_DIR / "production" / "tensorboard.md"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -44,7 +44,7 @@ def test_screenshot_is_a_png_of_the_viewport_size_and_the_page_shows_it() -> Non
     assert data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"]), (
-        f"{SCREENSHOT} is {width}x{height}; run `python -m dlref.screenshots`"
+        f"{SCREENSHOT} is {width}x{height}; run `make screenshots`"
     )
     # A failed capture (blank page, error page) compresses to a few kilobytes.
     assert len(data) > 20_000, f"{SCREENSHOT} is only {len(data)} bytes"

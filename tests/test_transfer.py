@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from dlref.transfer import (
+from dlref.bridge.model_diff import compare_models
+from dlref.bridge.transfer import (
     TransferError,
-    compare_models,
     keras_to_torch,
     links_by_name,
     torch_to_keras,

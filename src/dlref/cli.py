@@ -7,16 +7,17 @@ that is not there) prints one line and exits with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import platform
+import subprocess
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from dlref import __version__
-from dlref.benchmark import FULL, QUICK, run_benchmark, write_results
-from dlref.devices import (
+from dlref.benchmark.results import PerformanceError, render_svg, summarize, svg_path
+from dlref.bridge.devices import (
     DEVICE_ENV,
     REQUIRE_GPU_ENV,
     DeviceError,
@@ -26,31 +27,37 @@ from dlref.devices import (
     torch_device,
     torch_gpu_names,
 )
-from dlref.figures import FigureSpec, check_figure, figure_data, load_figures, write_figure
-from dlref.outputs import UPDATE_COMMAND, check_output, write_output
-from dlref.parity import load_specs
-from dlref.performance import PerformanceError, render_svg, results_path, summarize, svg_path
-from dlref.runner import SnippetRun, quiet_tensorflow, run_snippet
-from dlref.scaffold import create_example, tab_block
-from dlref.snippets import (
+from dlref.bridge.versions import package_version
+from dlref.examples.artefacts import (
+    CheckGroup,
+    check_group,
+    check_groups,
+    update_command,
+    versions_artefact,
+)
+from dlref.examples.discovery import (
     FRAMEWORK_TITLES,
     FRAMEWORKS,
-    Pair,
     SnippetError,
     discover,
-    find_pair,
+    find_example,
+)
+from dlref.examples.runner import RunCache, quiet_tensorflow, run_snippet
+from dlref.examples.scaffold import create_example
+from dlref.examples.verification import CheckRecord, environment_key, group_key
+from dlref.paths import (
+    CACHE_DIR,
+    CHECKOUT,
+    DOCS_DIR,
+    PERFORMANCE_RESULTS,
+    in_checkout,
     snippets_root,
 )
-from dlref.transfer import (
-    ParityReport,
-    render_report,
-    report_is_current,
-    report_path,
-    run_transfer_check,
-    transfer_problems,
-)
-from dlref.versions import VERSIONS_FILE, public_version, render_versions
+from dlref.site.browser import BrowserError
+from dlref.site.directive import directive_line, scan_pages, unshown_scripts
 
+COMPARISON_PDF = DOCS_DIR / "comparison" / "comparison.pdf"
+SCREENSHOT = DOCS_DIR / "production" / "tensorboard-scalars.png"
 USAGE_ERROR = 2
 FRAMEWORK_CHOICES = (*FRAMEWORKS, "both")
 _PACKAGE_HINTS = {"torch": "PyTorch (torch)", "tensorflow": "TensorFlow (tensorflow)"}
@@ -66,7 +73,7 @@ def _list(_: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    pair = find_pair(args.example)
+    pair = find_example(args.example)
     if args.framework is None:  # every side the example has
         wanted = [fw for fw in FRAMEWORKS if fw in pair.sides]
     elif args.framework == "both":
@@ -85,88 +92,71 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class _Generated:
-    """A committed file that a fresh run regenerates: an output, a figure, a report."""
-
-    path: Path
-    current: Callable[[], bool]
-    write: Callable[[], bool]
-
-
-def _output_file(run: SnippetRun) -> _Generated:
-    path, printed = run.snippet.output_path, run.stdout
-    return _Generated(
-        path, lambda: check_output(path, printed).current, lambda: write_output(path, printed)
-    )
-
-
-def _figure_file(figure: FigureSpec, data: dict[str, list[float]]) -> _Generated:
-    return _Generated(
-        figure.svg_path, lambda: not check_figure(figure, data), lambda: write_figure(figure, data)
-    )
-
-
-def _report_file(path: Path, report: ParityReport) -> _Generated:
-    return _Generated(
-        path,
-        lambda: report_is_current(path, report),
-        lambda: write_output(path, render_report(report)),
-    )
-
-
-def _topic_files(root: Path, topic: str, pairs: list[Pair]) -> tuple[list[_Generated], list[str]]:
-    """Run a topic's scripts; return its generated files and any failed transfer checks."""
-    runs = {
-        snippet.path.stem: run_snippet(snippet)
-        for pair in pairs
-        if pair.topic == topic
-        for snippet in pair.snippets
-    }
-    namespaces = {stem: run.namespace for stem, run in runs.items()}
-    files = [_output_file(run) for run in runs.values()]
-    files += [
-        _figure_file(figure, figure_data(figure, namespaces))
-        for figure in load_figures(root / topic)
-    ]
+def _check(args: argparse.Namespace) -> int:
+    groups = check_groups()
+    selected = _selected_groups(groups, args.targets)
+    environment = environment_key()
+    record = CheckRecord() if args.all else CheckRecord.load()
+    if record.notice:
+        print(record.notice, file=sys.stderr)
+    runs = RunCache()
     failures: list[str] = []
-    for spec in load_specs(root / topic).values():
-        if spec.transfer is not None:
-            left, right = (namespaces[stem] for stem in spec.scripts)
-            report = run_transfer_check(spec, left, right)
-            failures += transfer_problems(spec, report)
-            files.append(_report_file(report_path(root / topic, spec), report))
-    return files, failures
-
-
-def _snippets(args: argparse.Namespace) -> int:
-    root = snippets_root()
-    pairs = discover()
-    topics = sorted({pair.topic for pair in pairs})
-    unknown = sorted(set(args.topics) - set(topics))
-    if unknown:
-        raise SnippetError(f"unknown topic {unknown[0]!r}; valid topics: {', '.join(topics)}")
-    stale, failures = 0, []
-    for topic in args.topics or topics:
-        files, topic_failures = _topic_files(root, topic, pairs)
-        failures += topic_failures
-        for generated in files:
-            label = generated.path.relative_to(root)
-            if args.update:
-                print(f"{'updated' if generated.write() else 'current'}  {label}")
-            elif generated.current():
-                print(f"current  {label}")
-            else:
-                stale += 1
-                print(f"STALE    {label}")
-    if args.update and not args.topics:
-        changed = write_output(root / VERSIONS_FILE, render_versions())
-        print(f"{'updated' if changed else 'current'}  {VERSIONS_FILE}")
+    reran = 0
+    for group in selected:
+        key = group_key(group, environment)
+        if record.passed.get(group.key) == key:
+            print(f"pass     {group.key} (unchanged since it passed)")
+            continue
+        reran += 1
+        result = check_group(group, runs, update=args.update)
+        for path in result.written:
+            print(f"updated  {path.relative_to(snippets_root())}")
+        if result.passed:
+            # An update changed the files the key covers: record the key they have now.
+            record.passed[group.key] = group_key(group, environment)
+            print(f"pass     {group.key}")
+        else:
+            record.passed.pop(group.key, None)
+            print(f"FAIL     {group.key}")
+            failures += result.problems
+    record.save()
+    failures += _site_problems(selected, update=args.update, runs=runs)
     for failure in failures:
         print(failure, file=sys.stderr)
-    if stale:
-        print(f"{stale} file(s) stale: run `{UPDATE_COMMAND}`", file=sys.stderr)
-    return 1 if stale or failures else 0
+    print(
+        f"{len(selected)} group(s) of scripts: {reran} rerun, {len(selected) - reran} unchanged; "
+        f"{len(failures)} problem(s)"
+    )
+    return 1 if failures else 0
+
+
+def _selected_groups(groups: list[CheckGroup], targets: list[str]) -> list[CheckGroup]:
+    if not targets:
+        return groups
+    known = sorted({g.topic for g in groups} | {e.key for g in groups for e in g.examples})
+    for target in targets:
+        if target not in known:
+            nearest = difflib.get_close_matches(target, known, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(nearest)}?" if nearest else "`dlref list` names them"
+            raise SnippetError(f"unknown topic or example {target!r}; {hint}")
+    return [group for group in groups if any(group.selected_by(t) for t in targets)]
+
+
+def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) -> list[str]:
+    """The versions table, and the pages: directives that resolve, selected scripts shown."""
+    versions = versions_artefact()
+    problems: list[str] = []
+    if update:
+        if versions.write(runs):
+            print(f"updated  {versions.label}")
+    elif (problem := versions.problem(runs)) is not None:
+        problems.append(problem)
+    if not in_checkout() or snippets_root() != CHECKOUT / "snippets":
+        return problems  # the pages show the checkout's examples, not another folder's
+    shown, page_problems = scan_pages(DOCS_DIR, discover())
+    problems += page_problems
+    problems += unshown_scripts(shown, [e for group in selected for e in group.examples])
+    return problems
 
 
 def _doctor(_: argparse.Namespace) -> int:
@@ -177,7 +167,7 @@ def _doctor(_: argparse.Namespace) -> int:
     try:
         gpus = ", ".join(torch_gpu_names()) or "none"
         print(
-            f"PyTorch {public_version(('torch',))}: examples run on {torch_device()}; "
+            f"PyTorch {package_version('PyTorch')}: examples run on {torch_device()}; "
             f"CUDA GPUs: {gpus}"
         )
     except ModuleNotFoundError:
@@ -185,7 +175,7 @@ def _doctor(_: argparse.Namespace) -> int:
     try:
         gpus = ", ".join(tensorflow_gpu_names()) or "none"
         print(
-            f"TensorFlow {public_version(('tensorflow-cpu', 'tensorflow'))}: examples run on "
+            f"TensorFlow {package_version('TensorFlow')}: examples run on "
             f"{tensorflow_device()}; GPUs: {gpus}"
         )
     except ModuleNotFoundError:
@@ -200,25 +190,29 @@ def _env(name: str) -> str:
 
 
 def _new(args: argparse.Namespace) -> int:
-    checkout = snippets_root().parent
-    result = create_example(checkout, args.section, args.topic, args.name)
+    if not in_checkout():
+        raise SnippetError("dlref new writes into a checkout: run it from a clone of dlref")
+    result = create_example(CHECKOUT, args.section, args.topic, args.name)
     for path in result.created:
         print(f"created  {path}")
     if result.page_existed:
-        print(f"\n{result.page} exists: add this where the example belongs:\n")
-        print(tab_block(args.topic, args.name))
+        print(f"\n{result.page} exists: add this line where the example belongs:\n")
+        print(directive_line(args.topic, args.name))
     else:
         print(f"\nAdd '{result.page.relative_to('docs')}' to the nav in mkdocs.yml.")
-    print(f"Edit the two scripts, then run `{UPDATE_COMMAND}`.")
+    print(f"Edit the two scripts, then run `{update_command(f'{args.topic}/{args.name}')}`.")
     return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
     output = args.output
     if output is None and not args.quick:
-        output = results_path(snippets_root().parent)
+        output = PERFORMANCE_RESULTS
     if output is not None and not output.parent.is_dir():
         raise PerformanceError(f"cannot write {output}: {output.parent} is not a folder")
+    # Imported here: the experiment imports both frameworks, other commands need neither.
+    from dlref.benchmark.experiment import FULL, QUICK, run_benchmark, write_results
+
     results = run_benchmark(QUICK if args.quick else FULL, progress=print)
     for framework, summary in summarize(results).items():
         print(
@@ -230,6 +224,36 @@ def _bench(args: argparse.Namespace) -> int:
         write_results(results, output)
         svg_path(output).write_text(render_svg(results), encoding="utf-8")
         print(f"wrote {output} and {svg_path(output).name}")
+    return 0
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from dlref.site.printable import write_pdf
+
+    if not args.output.parent.is_dir():
+        raise SnippetError(f"cannot write {args.output}: {args.output.parent} is not a folder")
+    if not in_checkout():
+        raise SnippetError("dlref pdf builds the site: run it from a clone of dlref")
+
+    site_dir = CACHE_DIR / "pdf-site"
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site_dir)],
+        cwd=CHECKOUT,
+        check=False,
+    )
+    if build.returncode != 0:
+        print("dlref: error: mkdocs build --strict failed (see above)", file=sys.stderr)
+        return 1
+    scale = write_pdf(site_dir, args.output)
+    print(f"wrote {args.output}: 1 page at scale {scale}")
+    return 0
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from dlref.site.screenshots import take_screenshot
+
+    take_screenshot(args.output)
+    print(f"wrote {args.output}")
     return 0
 
 
@@ -257,14 +281,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    snippets = commands.add_parser(
-        "snippets", help="check the captured outputs against fresh runs, or rewrite them"
+    check = commands.add_parser(
+        "check",
+        help="rerun the examples that changed and check their outputs, parity, figures and pages",
     )
-    snippets.add_argument("topics", nargs="*", metavar="TOPIC", help="only these topics")
-    snippets.add_argument(
-        "--update", action="store_true", help="rewrite the output files (and the versions table)"
+    check.add_argument(
+        "targets", nargs="*", metavar="TOPIC|TOPIC/NAME", help="only these (default: all)"
     )
-    snippets.set_defaults(handler=_snippets)
+    check.add_argument(
+        "--update", action="store_true", help="rewrite stale generated files instead of failing"
+    )
+    check.add_argument(
+        "--all", action="store_true", help="ignore the record of earlier passes: rerun everything"
+    )
+    check.set_defaults(handler=_check)
 
     doctor = commands.add_parser("doctor", help="versions, and the devices each framework sees")
     doctor.set_defaults(handler=_doctor)
@@ -279,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="FILE",
-        help=f"results file (default: {results_path(Path())} for a full run, none with --quick)",
+        help="results file (default: docs/comparison/performance.json for a full run, "
+        "none with --quick)",
     )
     bench.set_defaults(handler=_bench)
 
@@ -288,6 +319,28 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME")
     new.add_argument("--section", default="concepts", help="folder under docs/ for a new page")
     new.set_defaults(handler=_new)
+
+    pdf = commands.add_parser(
+        "pdf", help="build the site and print the comparison table to a one-page PDF"
+    )
+    pdf.add_argument(
+        "--output",
+        type=Path,
+        default=COMPARISON_PDF,
+        help="default: docs/comparison/comparison.pdf",
+    )
+    pdf.set_defaults(handler=_pdf)
+
+    screenshots = commands.add_parser(
+        "screenshots", help="retake the TensorBoard screenshot from fresh runs of both frameworks"
+    )
+    screenshots.add_argument(
+        "--output",
+        type=Path,
+        default=SCREENSHOT,
+        help="default: docs/production/tensorboard-scalars.png",
+    )
+    screenshots.set_defaults(handler=_screenshots)
     return parser
 
 
@@ -304,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SnippetError, DeviceError, PerformanceError) as error:
+    except (SnippetError, DeviceError, PerformanceError, BrowserError) as error:
         print(f"dlref: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     except ModuleNotFoundError as error:

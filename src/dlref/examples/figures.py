@@ -1,0 +1,179 @@
+"""Figures drawn from the scripts' results, regenerated with the outputs.
+
+A topic folder may hold a ``figures.toml``; each table is one line plot whose
+series are values the topic's scripts leave behind::
+
+    [loss_curves]
+    title = "Training loss per step"
+    xlabel = "step"
+    ylabel = "loss"
+    series = [
+      { script = "loop_pytorch", value = "losses", label = "PyTorch" },
+      { script = "loop_tensorflow", value = "losses", label = "TensorFlow" },
+    ]
+
+`dlref check --update` writes ``<name>.json`` (the plotted numbers) and
+``<name>.svg`` beside the scripts; a page includes the SVG inline. As
+artefacts (`dlref.examples.artefacts.figure_artefacts`), the JSON is current
+when a fresh run's numbers are within ``atol`` of it, and the SVG when it is
+the drawing of the JSON, so neither can go stale unnoticed.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dlref.examples.parity import to_numpy
+
+FIGURES_FILE = "figures.toml"
+DEFAULT_ATOL = 1e-5
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a plot.
+
+    Attributes:
+        script: The stem of the script that computes it, e.g. ``"loop_pytorch"``.
+        value: The module-level name holding a 1-D sequence of numbers.
+        label: The legend entry.
+    """
+
+    script: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A line plot declared in a topic's ``figures.toml``.
+
+    Attributes:
+        topic_dir: The topic folder, where the figure's files are written.
+        name: The table name, also the files' stem.
+        title: The plot title.
+        xlabel: The x-axis label (x runs 0, 1, 2, ... along each series).
+        ylabel: The y-axis label.
+        series: The lines.
+        atol: How far a fresh run's numbers may be from the committed ones.
+    """
+
+    topic_dir: Path
+    name: str
+    title: str
+    xlabel: str
+    ylabel: str
+    series: tuple[Series, ...]
+    atol: float = DEFAULT_ATOL
+
+    @property
+    def data_path(self) -> Path:
+        """The committed numbers."""
+        return self.topic_dir / f"{self.name}.json"
+
+    @property
+    def svg_path(self) -> Path:
+        """The committed drawing."""
+        return self.topic_dir / f"{self.name}.svg"
+
+    @property
+    def scripts(self) -> set[str]:
+        """The stems of the scripts the figure needs."""
+        return {series.script for series in self.series}
+
+
+def load_figures(topic_dir: Path) -> list[FigureSpec]:
+    """Read a topic's ``figures.toml``.
+
+    Args:
+        topic_dir: The topic folder.
+
+    Returns:
+        The figures, in file order; empty when the file does not exist.
+    """
+    path = topic_dir / FIGURES_FILE
+    if not path.exists():
+        return []
+    return [
+        FigureSpec(
+            topic_dir=topic_dir,
+            name=name,
+            title=table["title"],
+            xlabel=table["xlabel"],
+            ylabel=table["ylabel"],
+            series=tuple(Series(**series) for series in table["series"]),
+            atol=float(table.get("atol", DEFAULT_ATOL)),
+        )
+        for name, table in tomllib.loads(path.read_text(encoding="utf-8")).items()
+    ]
+
+
+def figure_data(spec: FigureSpec, namespaces: dict[str, dict[str, Any]]) -> dict[str, list[float]]:
+    """Collect a figure's numbers from finished runs.
+
+    Args:
+        spec: The figure.
+        namespaces: Each needed script's globals after it ran, by script stem.
+
+    Returns:
+        The numbers of each series, by label.
+    """
+    return {
+        series.label: [float(x) for x in to_numpy(namespaces[series.script][series.value])]
+        for series in spec.series
+    }
+
+
+def render_svg(spec: FigureSpec, data: dict[str, list[float]]) -> str:
+    """Draw a figure as SVG text that is the same on every run (see `stable_svg`).
+
+    Args:
+        spec: The figure.
+        data: Its numbers, by series label.
+
+    Returns:
+        The ``<svg>`` element.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    styles = [{"linestyle": "-", "linewidth": 3}, {"linestyle": "--"}, {"linestyle": ":"}]
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for index, (label, values) in enumerate(data.items()):
+        axes.plot(range(len(values)), values, label=label, **styles[index % len(styles)])
+    axes.set(title=spec.title, xlabel=spec.xlabel, ylabel=spec.ylabel)
+    axes.title.set_fontsize(10)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    return stable_svg(figure)
+
+
+def stable_svg(figure: Any) -> str:
+    """Serialise a Matplotlib figure to SVG text that is the same on every run, and close it.
+
+    Text stays text (no embedded glyphs), element ids come from a fixed salt,
+    and the date is left out. The XML prolog is dropped so that a page can
+    include the SVG inline.
+
+    Args:
+        figure: A ``matplotlib.figure.Figure``.
+
+    Returns:
+        The ``<svg>`` element.
+    """
+    import matplotlib
+    from matplotlib import pyplot as plt
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlref"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]

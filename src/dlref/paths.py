@@ -1,0 +1,51 @@
+"""Where things are: the one place that knows the layout of a checkout.
+
+Every other module asks here for a path instead of climbing ``parents[...]``
+from its own file. The snippets folder can also come from an installed wheel
+(which carries a copy) or from ``DLREF_SNIPPETS``; the rest exists only in a
+checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SNIPPETS_ENV = "DLREF_SNIPPETS"
+
+#: The checkout this package runs from (``src/dlref/paths.py`` → the top folder).
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+DOCS_DIR = CHECKOUT / "docs"
+MKDOCS_FILE = CHECKOUT / "mkdocs.yml"
+REQUIREMENTS_DIR = CHECKOUT / "requirements"
+CPU_LOCK = REQUIREMENTS_DIR / "cpu.lock"
+#: Caches that belong to this checkout: libraries' caches, the check record.
+CACHE_DIR = CHECKOUT / ".cache"
+#: The comparison table's rows, rendered into its page at build time.
+COMPARISON_TABLE = DOCS_DIR / "comparison" / "table.toml"
+#: The performance experiment's results, rendered into its page at build time.
+PERFORMANCE_RESULTS = DOCS_DIR / "comparison" / "performance.json"
+
+
+def snippets_root() -> Path:
+    """Return the folder that holds the topic folders.
+
+    ``DLREF_SNIPPETS`` wins when set; an installed wheel carries its own copy;
+    otherwise the package runs from a checkout and the folder is at its top.
+
+    Returns:
+        The path of the snippets folder.
+    """
+    override = os.environ.get(SNIPPETS_ENV)
+    if override:
+        return Path(override)
+    packaged = Path(__file__).parent / "snippets"
+    if packaged.is_dir():
+        return packaged
+    return CHECKOUT / "snippets"
+
+
+def in_checkout() -> bool:
+    """Return whether the package runs from a checkout (with pages and a lock file)."""
+    return MKDOCS_FILE.is_file()

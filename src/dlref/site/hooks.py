@@ -1,0 +1,144 @@
+"""MkDocs hooks: build-time content that comes from the examples and from data files.
+
+``mkdocs.yml`` lists this file under ``hooks:``. At build time:
+
+- every ``<!-- dlref:example TOPIC/NAME -->`` line is expanded into framework
+  tabs (see `dlref.site.directive`), and the build records which scripts each
+  page shows in ``dlref-examples.json`` at the top of the built site, where
+  the tests read it; a page naming an unknown example fails the build with
+  the page, the line and the nearest valid names;
+- the example scripts are copied into the site under ``snippets/``, so every
+  example links to a file a reader can download;
+- the comparison page's marker is replaced by the table rendered from
+  ``docs/comparison/table.toml``, and the performance page's by the results
+  in ``docs/comparison/performance.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from dlref.benchmark import results as performance
+from dlref.examples.discovery import discover
+from dlref.examples.parity import load_specs
+from dlref.examples.transfer_check import REPORT_SUFFIX
+from dlref.paths import COMPARISON_TABLE, PERFORMANCE_RESULTS, snippets_root
+from dlref.site.comparison import TABLE_MARKER, load_table, render_page
+from dlref.site.directive import (
+    SITE_SNIPPETS_DIR,
+    DirectiveError,
+    ShownExamples,
+    parse_directives,
+    render_example,
+    resolve,
+)
+
+#: The build's record of which scripts each page shows, at the top of the site.
+SHOWN_EXAMPLES_FILE = "dlref-examples.json"
+
+_shown = ShownExamples()
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """Add every example script to the site, for the download links.
+
+    Args:
+        files: The site's files.
+        config: The MkDocs config.
+
+    Returns:
+        The files, with ``snippets/<topic>/<script>.py`` added.
+    """
+    for example in discover():
+        for snippet in example.snippets:
+            files.append(
+                File.generated(
+                    config,
+                    f"{SITE_SNIPPETS_DIR}/{snippet.include_path}",
+                    abs_src_path=str(snippet.path),
+                )
+            )
+    return files
+
+
+def expand_examples(markdown: str, page: str) -> tuple[str, list[str]]:
+    """Replace a page's example directives with their tabs.
+
+    Args:
+        markdown: The page's Markdown.
+        page: The page, relative to the docs folder.
+
+    Returns:
+        The expanded Markdown and the scripts it shows, in page order.
+
+    Raises:
+        DirectiveError: A directive is malformed or names no example.
+    """
+    directives = parse_directives(markdown, page)
+    if not directives:
+        return markdown, []
+    examples = {example.key: example for example in discover()}
+    lines = markdown.splitlines()
+    shown: list[str] = []
+    for directive in reversed(directives):
+        example = resolve(directive, examples)
+        topic_dir = snippets_root() / example.topic
+        stems = {snippet.path.stem for snippet in example.snippets}
+        specs = [
+            spec
+            for spec in load_specs(topic_dir).values()
+            if any(stem in stems for stem in spec.scripts)
+        ]
+        reports = {
+            spec.name: (topic_dir / f"{spec.name}{REPORT_SUFFIX}").read_text(encoding="utf-8")
+            for spec in specs
+            if spec.transfer is not None and (topic_dir / f"{spec.name}{REPORT_SUFFIX}").exists()
+        }
+        lines[directive.line - 1] = render_example(example, directive, specs, reports)
+        frameworks = [directive.only] if directive.only else list(example.sides)
+        shown[:0] = [example.sides[fw].include_path for fw in frameworks]  # type: ignore[index]
+    return "\n".join(lines) + "\n", shown
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Expand example directives; render the comparison table or the performance results.
+
+    Args:
+        markdown: The page's Markdown source.
+        page: The MkDocs page.
+        config: The MkDocs config.
+        files: The site's files.
+
+    Returns:
+        The Markdown with every directive and marker replaced.
+
+    Raises:
+        PluginError: A directive is malformed or names no example (one line, no traceback).
+    """
+    try:
+        markdown, scripts = expand_examples(markdown, page.file.src_uri)
+    except DirectiveError as error:
+        raise PluginError(str(error)) from None
+    _shown.record(page.file.src_uri, scripts)
+    if performance.PERFORMANCE_MARKER in markdown:
+        results = performance.load_results(PERFORMANCE_RESULTS)
+        markdown = performance.render_page(markdown, results)
+    if TABLE_MARKER in markdown:
+        markdown = render_page(markdown, load_table(COMPARISON_TABLE), page.file.src_uri)
+    return markdown
+
+
+def on_post_build(config: Any) -> None:
+    """Write the record of which scripts each page shows into the built site.
+
+    Args:
+        config: The MkDocs config.
+    """
+    record = {page: scripts for page, scripts in sorted(_shown.pages.items()) if scripts}
+    path = Path(config["site_dir"]) / SHOWN_EXAMPLES_FILE
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -29,7 +29,7 @@ export NO_MKDOCS_2_WARNING := 1
 export KERAS_HOME := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: setup serve build test check update lint pdf screenshots perf lock browser clean
+.PHONY: setup serve build test check update standalone lint pdf screenshots perf lock browser clean
 
 setup: $(STAMP)
 
@@ -42,9 +42,10 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# --dirty: after an edit, rebuild only the pages that changed (a full build takes seconds).
+# --dirty: after an edit, rebuild only the pages that changed (a full build takes seconds);
+# MkDocs warns that a dirty build may leave stale links, so serve is not strict (build is).
 serve: setup
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 build: setup
 	$(BIN)/mkdocs build --strict
@@ -64,6 +65,11 @@ check: setup
 # The same, rewriting stale generated files (never while the two frameworks disagree).
 update: setup
 	$(BIN)/dlref check --update $(ARGS) $(TARGETS)
+
+# Every script as its own python process from an empty folder, as a reader runs it
+# (several minutes: a lane of its own, not part of make test). REPEAT=50 for flake rates.
+standalone: setup
+	$(BIN)/dlref standalone --repeat $(or $(REPEAT),1) $(TARGETS)
 
 # The comparison table on one printable page, from the strictly built site.
 pdf: setup browser

@@ -44,6 +44,7 @@ from dlref.examples.discovery import (
 )
 from dlref.examples.runner import RunCache, quiet_tensorflow, run_snippet
 from dlref.examples.scaffold import create_example
+from dlref.examples.standalone import run_standalone
 from dlref.examples.verification import CheckRecord, environment_key, group_key
 from dlref.paths import (
     CACHE_DIR,
@@ -55,6 +56,7 @@ from dlref.paths import (
 )
 from dlref.site.browser import BrowserError
 from dlref.site.directive import directive_line, scan_pages, unshown_scripts
+from dlref.site.values import recorded_values
 
 COMPARISON_PDF = DOCS_DIR / "comparison" / "comparison.pdf"
 SCREENSHOT = DOCS_DIR / "production" / "tensorboard-scalars.png"
@@ -153,10 +155,35 @@ def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) 
         problems.append(problem)
     if not in_checkout() or snippets_root() != CHECKOUT / "snippets":
         return problems  # the pages show the checkout's examples, not another folder's
-    shown, page_problems = scan_pages(DOCS_DIR, discover())
+    shown, page_problems = scan_pages(DOCS_DIR, discover(), recorded_values())
     problems += page_problems
     problems += unshown_scripts(shown, [e for group in selected for e in group.examples])
     return problems
+
+
+def _standalone(args: argparse.Namespace) -> int:
+    groups = _selected_groups(check_groups(), args.targets)
+    snippets = [snippet for group in groups for snippet in group.snippets]
+    failures: list[str] = []
+    seconds = 0.0
+    for snippet in snippets:
+        for attempt in range(1, args.repeat + 1):
+            run = run_standalone(snippet)
+            seconds += run.seconds
+            problem = run.problem()
+            count = f" ({attempt}/{args.repeat})" if args.repeat > 1 else ""
+            status = "FAIL" if problem else "pass"
+            print(f"{status:<8} {snippet.include_path}{count}  {run.seconds:.1f} s")
+            if problem:
+                failures.append(problem)
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    runs = len(snippets) * args.repeat
+    print(
+        f"{runs} standalone run(s) of {len(snippets)} script(s) in {seconds:.0f} s; "
+        f"{len(failures)} failed"
+    )
+    return 1 if failures else 0
 
 
 def _doctor(_: argparse.Namespace) -> int:
@@ -257,6 +284,12 @@ def _screenshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``dlref`` command.
 
@@ -295,6 +328,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="ignore the record of earlier passes: rerun everything"
     )
     check.set_defaults(handler=_check)
+
+    standalone = commands.add_parser(
+        "standalone",
+        help="run each script as its own python process from an empty folder, as a reader does",
+    )
+    standalone.add_argument(
+        "targets", nargs="*", metavar="TOPIC|TOPIC/NAME", help="only these (default: all)"
+    )
+    standalone.add_argument(
+        "--repeat", type=_positive, default=1, metavar="N", help="run each script N times"
+    )
+    standalone.set_defaults(handler=_standalone)
 
     doctor = commands.add_parser("doctor", help="versions, and the devices each framework sees")
     doctor.set_defaults(handler=_doctor)

@@ -2,8 +2,8 @@
 
 A generated file (an `Artefact`) is a path, a way to render its content from
 runs, and a rule for "is the committed file current". The captured outputs,
-a figure's numbers and drawing, a transfer report and the versions table are
-all artefacts; checking one and rewriting it are the same code path.
+a figure's numbers and drawing, a transfer report, the values pages quote
+and the versions table are all artefacts; checking one and rewriting it are the same code path.
 
 Scripts that must be checked together form a `CheckGroup`: an example's two
 sides, joined with any script a parity table or a figure compares them with.
@@ -25,10 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from dlref.examples.discovery import Example, Snippet, discover, topic_dirs
+from dlref.examples.discovery import Example, Snippet, SnippetError, discover, topic_dirs
 from dlref.examples.figures import FigureSpec, figure_data, load_figures, render_svg
 from dlref.examples.outputs import normalise
 from dlref.examples.parity import ParitySpec, compare_runs, load_specs
+from dlref.examples.quoted_values import (
+    VALUES_FILE,
+    QuotedValue,
+    load_quoted,
+    plain,
+    record_path,
+    records_match,
+    render_record,
+)
 from dlref.examples.runner import RunCache
 from dlref.examples.transfer_check import (
     REPORT_SUFFIX,
@@ -235,6 +244,35 @@ def transfer_report_artefact(spec: ParitySpec, reports: TransferReports) -> Arte
     )
 
 
+def quoted_values_artefact(snippet: Snippet, quoted: list[QuotedValue]) -> Artefact:
+    """The values of one script that pages quote, recorded for the build.
+
+    Args:
+        snippet: The script.
+        quoted: Its entries in the topic's ``values.toml``.
+
+    Returns:
+        The ``<script>.values.json`` artefact.
+    """
+
+    def render(runs: RunCache) -> str:
+        namespace = runs.namespace(snippet)
+        missing = [q.name for q in quoted if q.name not in namespace]
+        if missing:
+            raise SnippetError(
+                f"snippets/{snippet.include_path} defines no {missing[0]!r}, which "
+                f"snippets/{snippet.topic}/{VALUES_FILE} quotes"
+            )
+        return render_record({q.key: plain(namespace[q.name]) for q in quoted})
+
+    return Artefact(
+        path=record_path(snippet.path.parent, snippet.path.stem),
+        render=render,
+        fix=update_command(f"{snippet.topic}/{snippet.name}"),
+        matches=records_match,
+    )
+
+
 def versions_artefact() -> Artefact:
     """The versions table on the home page; it counts the examples, and needs no run.
 
@@ -306,6 +344,7 @@ def _topic_groups(topic_dir: Path, examples: list[Example]) -> list[CheckGroup]:
     """Join a topic's examples that a parity table or a figure compares with each other."""
     specs = load_specs(topic_dir)
     figures = load_figures(topic_dir)
+    quoted = load_quoted(topic_dir)
     by_stem = {s.path.stem: example for example in examples for s in example.snippets}
     scripts = {s.path.stem: s for example in examples for s in example.snippets}
     parent = {example.name: example.name for example in examples}
@@ -337,6 +376,10 @@ def _topic_groups(topic_dir: Path, examples: list[Example]) -> list[CheckGroup]:
             for spec in group_specs
             if spec.transfer is not None
         ]
+        for stem in sorted(stems):
+            of_script = [q for q in quoted if q.script == stem]
+            if of_script:
+                artefacts.append(quoted_values_artefact(scripts[stem], of_script))
         groups.append(
             CheckGroup(
                 topic=topic_dir.name,

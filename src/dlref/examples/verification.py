@@ -3,7 +3,8 @@
 A group of scripts (see `dlref.examples.artefacts.CheckGroup`) that passed is
 recorded under a key: a digest of everything its result depends on, namely
 its scripts' bytes, the local modules they import (``dlref`` itself, or a
-module beside the script), its topic's ``parity.toml`` and ``figures.toml``,
+module beside the script), its topic's ``parity.toml``, ``figures.toml`` and
+``values.toml``,
 the committed files it generates, the lock file, the installed framework
 versions, the Python version and the device. A later check reuses the
 recorded pass while the key is the same, and reruns the group when it is not.
@@ -32,6 +33,7 @@ from dlref.examples.artefacts import CheckGroup
 from dlref.examples.discovery import Snippet
 from dlref.examples.figures import FIGURES_FILE
 from dlref.examples.parity import PARITY_FILE
+from dlref.examples.quoted_values import VALUES_FILE
 from dlref.paths import CACHE_DIR, CPU_LOCK, snippets_root
 
 RECORD_FORMAT = "dlref-check-record/1"
@@ -114,7 +116,7 @@ def group_key(group: CheckGroup, environment: str) -> str:
         A hex digest; equal keys mean a recorded pass still holds.
     """
     topic_dir = snippets_root() / group.topic
-    files = [topic_dir / PARITY_FILE, topic_dir / FIGURES_FILE]
+    files = [topic_dir / PARITY_FILE, topic_dir / FIGURES_FILE, topic_dir / VALUES_FILE]
     for snippet in group.snippets:
         files += [snippet.path, *local_modules(snippet)]
     files += [artefact.path for artefact in group.artefacts]

@@ -7,8 +7,15 @@
   page shows in ``dlref-examples.json`` at the top of the built site, where
   the tests read it; a page naming an unknown example fails the build with
   the page, the line and the nearest valid names;
+- every ``{{ value: TOPIC/NAME }}`` in prose becomes the value a run
+  recorded (see `dlref.site.values`), so a number in a sentence cannot drift
+  from the output it comes from;
 - the example scripts are copied into the site under ``snippets/``, so every
   example links to a file a reader can download;
+- the glossary (``docs/includes/glossary.md``) is appended to every page
+  outside the API reference, so its terms become tooltips; appending it in
+  Markdown's own ``auto_append`` would also run it over every docstring
+  mkdocstrings renders, which doubled the build time;
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -27,8 +34,9 @@ from dlref.benchmark import results as performance
 from dlref.examples.discovery import discover
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
-from dlref.paths import COMPARISON_TABLE, PERFORMANCE_RESULTS, snippets_root
+from dlref.paths import COMPARISON_TABLE, DOCS_DIR, PERFORMANCE_RESULTS, snippets_root
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
+from dlref.site.values import expand_values, recorded_values
 from dlref.site.directive import (
     SITE_SNIPPETS_DIR,
     DirectiveError,
@@ -38,6 +46,8 @@ from dlref.site.directive import (
     resolve,
 )
 
+GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
+API_REFERENCE_DIR = "reference/"
 #: The build's record of which scripts each page shows, at the top of the site.
 SHOWN_EXAMPLES_FILE = "dlref-examples.json"
 
@@ -122,9 +132,12 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """
     try:
         markdown, scripts = expand_examples(markdown, page.file.src_uri)
+        markdown = expand_values(markdown, page.file.src_uri, recorded_values())
     except DirectiveError as error:
         raise PluginError(str(error)) from None
     _shown.record(page.file.src_uri, scripts)
+    if not page.file.src_uri.startswith(API_REFERENCE_DIR):
+        markdown += "\n" + GLOSSARY.read_text(encoding="utf-8")
     if performance.PERFORMANCE_MARKER in markdown:
         results = performance.load_results(PERFORMANCE_RESULTS)
         markdown = performance.render_page(markdown, results)

@@ -68,3 +68,5 @@ for hook in hooks:
     hook.remove()  # the table is printed once; later calls run quietly
 parameter_count = sum(p.numel() for p in model.parameters())
 print(f"parameters: {parameter_count:,}")
+classifier_share = sum(p.numel() for p in model.classifier.parameters()) / parameter_count
+print(f"in the three fully connected layers: {classifier_share:.1%}")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 SNIPPETS_ENV = "DLREF_SNIPPETS"
 
+#: The installed package's own folder (``src/dlref`` in a checkout).
+PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout this package runs from (``src/dlref/paths.py`` → the top folder).
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = PACKAGE_DIR.parents[1]
 
 DOCS_DIR = CHECKOUT / "docs"
 MKDOCS_FILE = CHECKOUT / "mkdocs.yml"
@@ -40,7 +42,7 @@ def snippets_root() -> Path:
     override = os.environ.get(SNIPPETS_ENV)
     if override:
         return Path(override)
-    packaged = Path(__file__).parent / "snippets"
+    packaged = PACKAGE_DIR / "snippets"
     if packaged.is_dir():
         return packaged
     return CHECKOUT / "snippets"

@@ -337,7 +337,13 @@ def parity_problems(spec: ParitySpec, runs: RunCache) -> list[str]:
     problems = compare_runs(spec, left, right)
     if spec.transfer is not None:
         problems += transfer_problems(spec, TRANSFER_REPORTS.get(spec, runs))
-    return [f"snippets/{spec.topic}/parity.toml [{spec.name}]: {problem}" for problem in problems]
+    if not problems:
+        return []
+    example = f"{spec.topic}/{spec.scripts[0].rsplit('_', 1)[0]}"
+    return [
+        *(f"snippets/{spec.topic}/parity.toml [{spec.name}]: {problem}" for problem in problems),
+        f"after fixing the scripts, rerun `dlref check {example}`",
+    ]
 
 
 def _topic_groups(topic_dir: Path, examples: list[Example]) -> list[CheckGroup]:

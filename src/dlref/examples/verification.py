@@ -34,11 +34,10 @@ from dlref.examples.discovery import Snippet
 from dlref.examples.figures import FIGURES_FILE
 from dlref.examples.parity import PARITY_FILE
 from dlref.examples.quoted_values import VALUES_FILE
-from dlref.paths import CACHE_DIR, CPU_LOCK, snippets_root
+from dlref.paths import CACHE_DIR, CPU_LOCK, PACKAGE_DIR, snippets_root
 
 RECORD_FORMAT = "dlref-check-record/1"
 RECORD_FILE = CACHE_DIR / "check-record.json"
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 #: A CUDA device node: present on a machine where the frameworks can see a GPU.
 _GPU_DEVICE = Path("/dev/nvidia0")
 
@@ -99,7 +98,7 @@ def local_modules(snippet: Snippet) -> list[Path]:
     files: set[Path] = set()
     for name in names:
         if name == "dlref":
-            files.update(_PACKAGE_DIR.rglob("*.py"))
+            files.update(PACKAGE_DIR.rglob("*.py"))
         elif (beside := snippet.path.parent / f"{name}.py").exists():
             files.add(beside)
     return sorted(files)

@@ -162,8 +162,14 @@ def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) 
 
 
 def _standalone(args: argparse.Namespace) -> int:
-    groups = _selected_groups(check_groups(), args.targets)
-    snippets = [snippet for group in groups for snippet in group.snippets]
+    _selected_groups(check_groups(), args.targets)  # one message for an unknown target
+    snippets = [
+        snippet
+        for example in discover()
+        if not args.targets or example.key in args.targets or example.topic in args.targets
+        for snippet in example.snippets
+        if args.framework in (None, snippet.framework)
+    ]
     failures: list[str] = []
     seconds = 0.0
     for snippet in snippets:
@@ -338,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     standalone.add_argument(
         "--repeat", type=_positive, default=1, metavar="N", help="run each script N times"
+    )
+    standalone.add_argument(
+        "--framework", choices=FRAMEWORKS, help="only this framework's scripts (default: both)"
     )
     standalone.set_defaults(handler=_standalone)
 

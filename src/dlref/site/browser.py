@@ -1,0 +1,129 @@
+"""The one way this project drives a browser: Debian's Chromium through Playwright.
+
+The PDF of the comparison table, the TensorBoard screenshot and the browser
+tests all open pages the same way: Debian's ``/usr/bin/chromium`` (never a
+browser downloaded by a tool), flags that keep it from calling home, and a
+route that aborts every request leaving the local server and records it, so
+that a page which reaches outside the site is caught.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: No sandbox (root in CI), no GPU, no background calls to Google's hosts.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+LOCAL_HOST = "127.0.0.1"
+
+
+class BrowserError(RuntimeError):
+    """Chromium is not installed where this project expects it."""
+
+
+@dataclass
+class PageLog:
+    """What a page did that a test must see: requests it tried outside, errors it raised.
+
+    Attributes:
+        outside: URLs of aborted requests to hosts other than the local server.
+        errors: Console errors and uncaught exceptions.
+    """
+
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Serve without a log line per request."""
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve a folder (a built site) over HTTP on 127.0.0.1, on a free port.
+
+    Args:
+        folder: The folder to serve.
+
+    Yields:
+        The server's address, ending with ``/``.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Launch Debian's headless Chromium.
+
+    Yields:
+        The Playwright browser; closed on exit.
+
+    Raises:
+        BrowserError: ``/usr/bin/chromium`` is missing.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise BrowserError(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def local_page(browser: Browser, log: PageLog | None = None, **options: Any) -> Page:
+    """Open a page that may load only from 127.0.0.1, logging what it tried otherwise.
+
+    Args:
+        browser: From `chromium`.
+        log: Where to record outside requests and errors; none kept when omitted.
+        **options: Passed to ``browser.new_page`` (a viewport, a colour scheme).
+
+    Returns:
+        The page.
+    """
+    log = log if log is not None else PageLog()
+    page = browser.new_page(**options)
+
+    def local_only(route: Route) -> None:
+        if urllib.parse.urlsplit(route.request.url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            log.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.on("console", lambda message: message.type == "error" and log.errors.append(message.text))
+    page.on("pageerror", lambda error: log.errors.append(str(error)))
+    return page

@@ -184,7 +184,7 @@ def test_rendering_links_relative_to_the_page_and_escapes_pipes():
     assert "](../concepts/graphs.md#eager-by-default)" in page
     assert 'test <code title="tests/test_x.py::test_y">test_y</code>' in page
     assert "a \\| b" in page
-    assert f'<span id="seed-{entry["id"]}"></span>' in page
+    assert f'<span id="claim-{entry["id"]}"></span>' in page
     assert TABLE_MARKER not in page and CORRECTIONS_MARKER not in page
 
 
@@ -213,7 +213,7 @@ def test_every_row_is_on_the_built_page(built_site):
     for row in ROWS:
         assert f'id="{row.id}"' in html
         if row.seed_claim:
-            assert f'id="seed-{row.id}"' in html
+            assert f'id="claim-{row.id}"' in html
 
 
 def test_test_evidence_is_collected():

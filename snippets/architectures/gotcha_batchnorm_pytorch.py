@@ -30,6 +30,15 @@ running_mean = running_mean_default  # Keras matches this with momentum=0.9, eps
 running_var = bn.running_var.clone()
 print("running var after 1 step: ", running_var.numpy().round(4))
 
+# Which batch variance went into that update: squared deviations summed and divided by n,
+# or by n - 1?
+n = images.shape[0] * images.shape[1] * images.shape[2]  # values per channel
+variance = images.astype(np.float64).var(axis=(0, 1, 2))  # divided by n
+for label, divisor in (("n", n), ("n - 1", n - 1)):
+    update = 0.9 * initial_var + 0.1 * variance * n / divisor
+    matches = bool(np.allclose(running_var.numpy(), update, rtol=0, atol=1e-6))
+    print(f"running var uses the variance divided by {label}:", matches)
+
 bn.eval()
 with torch.no_grad():
     inference_output = bn(x).permute(0, 2, 3, 1)  # NHWC, to compare with Keras

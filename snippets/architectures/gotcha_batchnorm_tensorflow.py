@@ -38,5 +38,14 @@ print("running mean after 1 step:", running_mean.round(4), " (10%, as in PyTorch
 running_var = bn.moving_variance.numpy()
 print("running var after 1 step: ", running_var.round(4))
 
+# Which batch variance went into that update: squared deviations summed and divided by n,
+# or by n - 1?
+n = images.shape[0] * images.shape[1] * images.shape[2]  # values per channel
+variance = images.astype(np.float64).var(axis=(0, 1, 2))  # divided by n
+for label, divisor in (("n", n), ("n - 1", n - 1)):
+    update = 0.9 * initial_var + 0.1 * variance * n / divisor
+    matches = bool(np.allclose(running_var, update, rtol=0, atol=1e-6))
+    print(f"running var uses the variance divided by {label}:", matches)
+
 inference_output = bn(images, training=False)
 print("inference_output[0, 0, 0]:", inference_output[0, 0, 0].numpy().round(4))

@@ -1,7 +1,7 @@
 import torch
 from torch import nn
 
-# LeNet-5 in its common modern form, not the letter of LeCun et al. (1998): ReLU instead
+# LeNet-5 in a modernised form, not the letter of LeCun et al. (1998): ReLU instead
 # of the scaled tanh, max pooling instead of subsampling with a trained weight and bias
 # per map, the second conv connected to all 6 maps instead of the paper's sparse table,
 # and a linear output layer instead of RBF units. C5, a 5x5 conv over a 5x5 map, is the

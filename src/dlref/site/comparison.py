@@ -4,7 +4,7 @@ Every row of ``docs/comparison/table.toml`` names the aspect, the PyTorch and
 the TensorFlow cell, a verdict for the tested versions and at least one piece
 of evidence: a page of this site (``concepts/graphs.md#eager-by-default``) or a
 pytest node id (``tests/test_safe_loading.py::test_...``). A row that corrects
-a seed document also says what the seed claimed. The site's build renders the
+a claim of common comparison tables also quotes the claim. The site's build renders the
 table into ``comparison/index.md`` through :mod:`dlref.site.hooks`; the tests
 check that every page link resolves in the built site and every test id is
 collected.
@@ -22,7 +22,7 @@ from pathlib import Path
 TABLE_FILE = Path("docs/comparison/table.toml")
 #: Where the page wants the table.
 TABLE_MARKER = "<!-- dlref:comparison-table -->"
-#: Where the page wants the corrections to the seed documents.
+#: Where the page wants the corrected claims of common comparison tables.
 CORRECTIONS_MARKER = "<!-- dlref:comparison-corrections -->"
 
 _REQUIRED_TEXT = ("id", "aspect", "pytorch", "tensorflow", "verdict")
@@ -70,8 +70,10 @@ class Row:
         tensorflow: The TensorFlow cell.
         verdict: What holds for the tested versions.
         evidence: Pages and tests that show it.
-        seed_rows: The seed tables' row labels this row answers.
-        seed_claim: What a seed claimed, where it is outdated or wrong.
+        seed_rows: The row labels, numbered by source table, of the comparison
+            tables this row answers.
+        seed_claim: The claim those tables make, where it is outdated or wrong,
+            and its correction.
     """
 
     id: str
@@ -197,7 +199,7 @@ def render_table(rows: list[Row], page_path: str) -> str:
     for row in rows:
         aspect = f'<span id="{row.id}"></span>**{_cell(row.aspect)}**'
         if row.seed_claim:
-            aspect += f"<br>[seed corrected](#seed-{row.id})"
+            aspect += f"<br>[corrected claim](#claim-{row.id})"
         evidence = "<br>".join(_link(item, page_path) for item in row.evidence)
         cells = [aspect, _cell(row.pytorch), _cell(row.tensorflow), _cell(row.verdict), evidence]
         lines.append("| " + " | ".join(cells) + " |")
@@ -206,7 +208,7 @@ def render_table(rows: list[Row], page_path: str) -> str:
 
 
 def render_corrections(rows: list[Row], page_path: str) -> str:
-    """Render, for each row that corrects a seed, the claim and the correction.
+    """Render, for each row that corrects a common claim, the claim and the correction.
 
     Args:
         rows: The table's rows.
@@ -221,8 +223,8 @@ def render_corrections(rows: list[Row], page_path: str) -> str:
             continue
         evidence = ", ".join(_link(item, page_path) for item in row.evidence)
         parts.append(
-            f'<span id="seed-{row.id}"></span>**{_cell(row.aspect)}.** '
-            f"The seeds said: {_cell(row.seed_claim)} "
+            f'<span id="claim-{row.id}"></span>**{_cell(row.aspect)}.** '
+            f"Claimed: {_cell(row.seed_claim)} "
             f"Tested here: {_cell(row.verdict)} Evidence: {evidence}.\n"
         )
     return "\n".join(parts)

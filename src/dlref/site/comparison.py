@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: The data file, relative to the checkout.
-TABLE_FILE = Path("docs/comparison/table.toml")
 #: Where the page wants the table.
 TABLE_MARKER = "<!-- dlref:comparison-table -->"
 #: Where the page wants the corrected claims of common comparison tables.

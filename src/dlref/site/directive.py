@@ -265,7 +265,9 @@ def render_example(
     Returns:
         Markdown for Material's content tabs, wrapped in ``div.dlref-example``.
     """
-    frameworks = [directive.only] if directive.only else [f for f in FRAMEWORKS if f in example.sides]
+    frameworks = (
+        [directive.only] if directive.only else [f for f in FRAMEWORKS if f in example.sides]
+    )
     page_dir = posixpath.dirname(directive.page)
     body = ['<div class="dlref-example" markdown>', ""]
     for framework in frameworks:

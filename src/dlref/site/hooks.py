@@ -36,7 +36,6 @@ from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
 from dlref.paths import COMPARISON_TABLE, DOCS_DIR, PERFORMANCE_RESULTS, snippets_root
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
-from dlref.site.values import expand_values, recorded_values
 from dlref.site.directive import (
     SITE_SNIPPETS_DIR,
     DirectiveError,
@@ -45,6 +44,7 @@ from dlref.site.directive import (
     render_example,
     resolve,
 )
+from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
 API_REFERENCE_DIR = "reference/"

@@ -17,7 +17,6 @@ class DirectiveError(ValueError):
     """A page names an example or a value that does not exist, or writes one wrongly."""
 
 
-
 def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
     """Yield the lines of a page outside fenced code blocks, with their 1-based numbers.
 
@@ -36,5 +35,3 @@ def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
             fence = opening["fence"] if fence is None else None
         elif fence is None:
             yield number, line
-
-

@@ -9,19 +9,13 @@ a current one without rendering it.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
+from dlref.bridge.versions import PACKAGES, public_version
 from dlref.paths import COMPARISON_TABLE
 from dlref.site.browser import chromium, local_page, serve_folder
 from dlref.site.comparison import table_digest
-from dlref.bridge.versions import PACKAGES, public_version
 
 #: The comparison page inside the built site.
 PAGE_PATH = "comparison/"

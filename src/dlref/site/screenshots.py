@@ -15,12 +15,9 @@ the command and the versions that produced it.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import io
 import json
 import os
-import runpy
 import socket
 import subprocess
 import sys
@@ -33,10 +30,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from dlref.paths import DOCS_DIR
-from dlref.examples.runner import QUIET_TENSORFLOW_ENV, run_snippet
-from dlref.site.browser import LOCAL_HOST, chromium, local_page
 from dlref.examples.discovery import find_example
+from dlref.examples.runner import QUIET_TENSORFLOW_ENV, run_snippet
+from dlref.paths import DOCS_DIR
+from dlref.site.browser import LOCAL_HOST, chromium, local_page
 
 EXAMPLE = "tensorboard/scalars"
 RUNS = ("pytorch", "tensorflow")  # the run folders the scripts write under runs/

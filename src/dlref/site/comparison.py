@@ -18,7 +18,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The data file, relative to the checkout.
 #: Where the page wants the table.
 TABLE_MARKER = "<!-- dlref:comparison-table -->"
 #: Where the page wants the corrected claims of common comparison tables.

@@ -32,8 +32,8 @@ def integrated_gradients(model, images, baseline, target, n_steps):
     return ((images - baseline) * average).numpy()
 
 
-# Everything runs on the CPU: the model is tiny, and on a GPU TensorFlow's default TF32 matmuls
-# would keep the two frameworks' attributions from agreeing to 1e-5.
+# Everything runs on the CPU: on a recent NVIDIA GPU, TensorFlow multiplies float32 matrices in
+# TF32 by default, which would round differently from PyTorch's float32 products.
 with tf.device("/CPU:0"):
     pixels = keras.Input(shape=(64,))
     hidden = keras.layers.Dense(32, activation="relu")(pixels)

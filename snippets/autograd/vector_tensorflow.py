@@ -1,9 +1,11 @@
 import tensorflow as tf
 
 x = tf.Variable([1.0, 2.0, 3.0])
-with tf.GradientTape(persistent=True) as tape:  # persistent: asked twice below
+with tf.GradientTape(persistent=True) as tape:  # persistent: asked three times below
     squares = x**2
     loss = tf.reduce_sum(squares)
+print(tape.gradient(squares, x))  # a vector target: the gradient of its sum
+
 grad = tape.gradient(loss, x)
 print(grad)  # d(sum x^2)/dx = 2x
 

@@ -7,7 +7,14 @@ features = digits.data[:20].astype(np.float32)  # 20 images of 8x8 pixels, flatt
 targets = digits.target[:20]  # int64 labels 0..9
 
 dataset = tf.data.Dataset.from_tensor_slices((features, targets))  # one element per row
-dataset = dataset.map(lambda x, y: (x / 16.0, y))  # the map step: pixels to [0, 1]
+
+
+def scale(x, y):  # the map step: pixels to [0, 1]
+    print("map function traced")  # Python code: runs once, while tf.data traces it
+    return x / 16.0, y
+
+
+dataset = dataset.map(scale)
 print(dataset.cardinality().numpy(), dataset.element_spec)
 
 batched = dataset.batch(8)  # no shuffling unless asked
@@ -26,3 +33,9 @@ dropped = dataset.batch(8, drop_remainder=True)
 batch_sizes_dropped = [len(y) for x, y in dropped]
 print(dropped.cardinality().numpy(), batch_sizes_dropped)
 print(dropped.element_spec)  # a static batch dimension of 8
+
+# The count is not always known: after filter it is unknown, after repeat() infinite.
+unknown = dataset.filter(lambda x, y: y > 4).cardinality()
+infinite = dataset.repeat().cardinality()
+print("after filter:", unknown.numpy(), bool(unknown == tf.data.UNKNOWN_CARDINALITY))
+print("after repeat():", infinite.numpy(), bool(infinite == tf.data.INFINITE_CARDINALITY))

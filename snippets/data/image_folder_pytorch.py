@@ -52,3 +52,4 @@ labels = [label for x, label in dataset]
 first_image = dataset[0][0]  # (3, 8, 8): channels, height, width
 first_pixels = first_image.permute(1, 2, 0)  # (8, 8, 3), to compare with TensorFlow
 print(first_image.shape, first_pixels[0, 0])  # the top-left pixel's RGB
+print("largest value:", round(float(first_image.max()), 4))

@@ -31,3 +31,4 @@ labels = [int(label) for x, y in dataset for label in y]
 first_image = next(iter(dataset))[0][0]  # (8, 8, 3): height, width, channels
 first_pixels = first_image / 255.0  # floats 0..255 until scaled, e.g. by keras.layers.Rescaling
 print(first_image.shape, first_pixels[0, 0])  # the top-left pixel's RGB
+print("largest value:", float(np.max(first_image)))

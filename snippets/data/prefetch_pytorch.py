@@ -21,6 +21,10 @@ def scale_batch(samples):
 # is nothing to prefetch, and prefetch_factor must stay None.
 loader = DataLoader(dataset, batch_size=8, collate_fn=scale_batch, num_workers=0)
 print("num_workers:", loader.num_workers, "prefetch_factor:", loader.prefetch_factor)
+try:
+    DataLoader(dataset, batch_size=8, prefetch_factor=2)  # no worker to prefetch with
+except ValueError as error:
+    print("prefetch_factor without workers:", type(error).__name__)
 
 # With cores to spare, worker processes build batches ahead of the loop:
 #   DataLoader(dataset, batch_size=8, collate_fn=scale_batch, num_workers=4,

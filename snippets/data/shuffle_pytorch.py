@@ -1,5 +1,5 @@
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, IterableDataset
 
 torch.manual_seed(0)
 indices = torch.arange(20)  # stand-ins for 20 samples: each one is its own index
@@ -40,3 +40,15 @@ every_sample_once = all(
     for epoch in (first_epoch, second_epoch)
 )
 print("every sample once per epoch:", every_sample_once)
+
+
+# A stream without indices cannot be permuted: the loader refuses to shuffle it.
+class Stream(IterableDataset):
+    def __iter__(self):
+        return iter(range(20))
+
+
+try:
+    DataLoader(Stream(), batch_size=8, shuffle=True)
+except ValueError as error:
+    print("ValueError:", error)

@@ -1,6 +1,6 @@
 import tensorflow as tf
 
-# The order depends on the global seed as well as on shuffle's own seed.
+# The order depends on both the global seed and shuffle's own seed.
 tf.random.set_seed(0)
 indices = tf.data.Dataset.range(20)  # stand-ins for 20 samples: each one is its own index
 
@@ -43,3 +43,10 @@ print("every sample once per epoch:", every_sample_once)
 # the first k + 4 samples, so no sample moves more than 3 places forward.
 local = epoch_order(indices.shuffle(buffer_size=4, seed=0).batch(8))
 print("buffer_size=4:", local)
+
+# Without a global seed, seed=0 alone still gives a repeatable order, but another one.
+tf.random.set_seed(None)
+op_seed_only = epoch_order(indices.shuffle(buffer_size=20, seed=0).batch(8))
+op_seed_again = epoch_order(indices.shuffle(buffer_size=20, seed=0).batch(8))
+print("seed=0 without a global seed, repeats:", op_seed_only == op_seed_again)
+print("seed=0 without a global seed, same order as above:", op_seed_only == first_epoch)

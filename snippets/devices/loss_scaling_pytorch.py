@@ -1,4 +1,5 @@
 import os
+import warnings
 
 import numpy as np
 import torch
@@ -35,3 +36,15 @@ for step in range(2):
     print(f"step {step}: scale {scale:.0f} -> {new_scale:.0f}, weights {weights[-1]}")
 scales = np.array(scales)
 weights = np.array(weights)
+
+# The older torch.cuda.amp spellings still work, but warn that they are deprecated:
+for old, new in [
+    (torch.cuda.amp.GradScaler, "torch.amp.GradScaler"),
+    (torch.cuda.amp.autocast, "torch.amp.autocast"),
+]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old(enabled=False)
+    (warning,) = [w for w in caught if issubclass(w.category, FutureWarning)]
+    named = new in str(warning.message)
+    print(f"old {old.__name__}: {warning.category.__name__}, names {new}: {named}")

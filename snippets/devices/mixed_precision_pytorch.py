@@ -40,6 +40,11 @@ print("loss:         ", loss_dtype)
 print("gradients:    ", grad_dtype)
 print("probabilities:", probabilities.dtype)
 
+# On the CPU, autocast has no float32 rule for softmax: a bfloat16 input stays bfloat16.
+with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+    cpu_softmax = torch.softmax(torch.ones(2, 3, dtype=torch.bfloat16), dim=-1)
+print("softmax under CPU autocast:", cpu_softmax.dtype)
+
 output_values = output.float()  # NumPy has no bfloat16: compare as float32
 with torch.no_grad():
     reference = layer(x)  # outside autocast: float32 throughout

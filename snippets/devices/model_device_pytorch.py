@@ -39,5 +39,6 @@ output = torch.cat(outputs)
 print("output on:", output.device)
 print(output.cpu().numpy())  # back to the CPU for NumPy
 
-# Whether float32 matrix products may use TF32 on a GPU that has it.
+# Whether float32 matrix products and cuDNN convolutions may use TF32 on a GPU that has it.
 print("TF32 matmuls allowed:", torch.backends.cuda.matmul.allow_tf32)
+print("TF32 cuDNN convolutions allowed:", torch.backends.cudnn.allow_tf32)

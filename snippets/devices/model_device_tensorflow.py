@@ -32,6 +32,8 @@ with tf.device(device):  # variables created in this block live on that device
 model.set_weights([kernel1, bias1, kernel2, bias2])  # a Dense kernel is (inputs, outputs)
 print("variables on:", sorted({v.value.device for v in model.weights}))
 
+# The default device policy copies inputs that sit on another device, silently.
+print("device policy:", tf.config.experimental.get_device_policy())
 outputs = []
 for batch in tf.data.Dataset.from_tensor_slices(features).batch(4):
     outputs.append(model(batch))  # TensorFlow copies each batch where it is needed

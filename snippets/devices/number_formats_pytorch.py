@@ -7,7 +7,8 @@ as_bfloat16 = values.to(torch.bfloat16)
 print("float16: ", as_float16)
 print("bfloat16:", as_bfloat16)
 
-print("largest float16: ", torch.finfo(torch.float16).max)
+float16_max = torch.finfo(torch.float16).max
+print("largest float16: ", float16_max)
 print("largest bfloat16:", torch.finfo(torch.bfloat16).max)
 print("largest float32: ", torch.finfo(torch.float32).max)
 

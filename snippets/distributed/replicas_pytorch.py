@@ -67,7 +67,7 @@ def train(rank, outdir):
         optimizer.step()
         # Mean of the two local means = mean over the global batch of 8.
         global_loss = loss.detach().clone()
-        dist.all_reduce(global_loss, op=dist.ReduceOp.SUM)  # gloo has no AVG
+        dist.all_reduce(global_loss, op=dist.ReduceOp.SUM)  # then divide by the ranks
         losses.append(global_loss.item() / WORLD_SIZE)
 
     weights = [

@@ -106,3 +106,10 @@ else:
     np.savez(
         os.path.join(os.environ[CHILD], "weights.npz"), w1, b1, w2, b2, losses=np.array(losses)
     )
+
+    # Keras fit works under this strategy (unlike under MultiWorkerMirroredStrategy,
+    # see multiworker_tensorflow.py): one more epoch, after the weights were saved.
+    with strategy.scope():
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="mse")
+    model.fit(x_all, y_all, batch_size=GLOBAL_BATCH, epochs=1, verbose=0)
+    print("model.fit: trained")

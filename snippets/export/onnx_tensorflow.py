@@ -29,16 +29,19 @@ with tf.device("/CPU:0"):
 
 signature = [tf.TensorSpec((None, 4), tf.float32, name="features")]  # any batch size
 onnx_model, _ = tf2onnx.convert.from_keras(model, input_signature=signature, opset=18)
-# tf2onnx names the free batch dimension from a global counter ("unk__6", then "unk__11"
-# on the next conversion): give it one stable name, as torch.onnx.export does.
+# tf2onnx names the free batch dimension "unk__N", from a counter that grows with every
+# name it makes in this process: give it one stable name, as torch.onnx.export does.
 for value in [*onnx_model.graph.input, *onnx_model.graph.output]:
     value.type.tensor_type.shape.dim[0].dim_param = "batch"
 onnx.save(onnx_model, "model.onnx")
 print("model.onnx:", os.path.getsize("model.onnx"), "bytes")
+saved = onnx.load("model.onnx")
+print("metadata on each node:", sorted({p.key for n in saved.graph.node for p in n.metadata_props}))
+print("shapes of intermediate values:", len(saved.graph.value_info))
 
 session = ort.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])
 (onnx_input,) = session.get_inputs()
-print("input:", onnx_input.name, "| any batch size:", isinstance(onnx_input.shape[0], str))
+print("input:", onnx_input.name, onnx_input.shape)  # a str is a symbolic dimension
 y_exported = session.run(None, {"features": features})[0]
 print(y_exported)
 print("max difference from the model:", float(np.abs(y_exported - y_model).max()))

@@ -1,10 +1,12 @@
 import os
 import warnings
+import zipfile
 
 import numpy as np
 import torch
 
 torch.manual_seed(0)
+TORCH_FOLDER = os.path.dirname(torch.__file__).encode()  # where torch is installed here
 
 # The same weights and inputs as onnx_pytorch.py (multiples of 1/4, exact in float32).
 rng = np.random.default_rng(0)
@@ -37,15 +39,27 @@ for message in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caug
 with torch.no_grad():
     y_scripted = loaded(inputs).numpy()
 print("TorchScript matches the model:", np.array_equal(y_scripted, y_model))
+with zipfile.ZipFile("model_scripted.pt") as archive:
+    debug = [archive.read(n) for n in archive.namelist() if n.endswith(".debug_pkl")]
+print("its debug records name torch's folder:", any(TORCH_FOLDER in d for d in debug))
 
 # The replacement: torch.export, saved as a .pt2 archive and loaded without the class.
 batch = torch.export.Dim("batch")
 program = torch.export.export(model, (inputs,), dynamic_shapes=({0: batch},))
+traced = [node for node in program.graph.nodes if "stack_trace" in node.meta]
+print(
+    "torch.export nodes with a stack trace:",
+    len(traced),
+    "| naming torch's folder:",
+    all(TORCH_FOLDER.decode() in node.meta["stack_trace"] for node in traced),
+)
 for node in program.graph.nodes:  # as for ONNX: keep this machine's paths out of the file
     node.meta.pop("stack_trace", None)
 torch.export.save(program, "model.pt2")
+with zipfile.ZipFile("model.pt2") as archive:
+    named = any(TORCH_FOLDER in archive.read(n) for n in archive.namelist())
 reloaded = torch.export.load("model.pt2").module()
 with torch.no_grad():
     y_exported = reloaded(inputs).numpy()
-print("model.pt2:", os.path.getsize("model.pt2"), "bytes")
+print("model.pt2:", os.path.getsize("model.pt2"), "bytes | names torch's folder:", named)
 print("torch.export matches the model:", np.array_equal(y_exported, y_model))

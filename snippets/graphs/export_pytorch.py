@@ -37,8 +37,24 @@ print(y)
 print("same as eager:", same_as_eager)
 print("another batch size:", tuple(other_batch.shape))
 
+
+# export traces forward() once: a Python branch on a tensor's value cannot be recorded.
+class Branchy(torch.nn.Module):
+    def forward(self, x):
+        if x.sum() > 0:
+            return x + 1
+        return x - 1
+
+
+try:
+    torch.export.export(Branchy(), (x,))
+except RuntimeError as error:
+    print("branch on a value:", type(error).__name__)
+    print(" ", str(error).split(" (unhinted")[0])
+
 # TorchScript still runs, but warns that it is deprecated:
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    torch.jit.script(model)
-print(caught[0].category.__name__, caught[0].message)
+for make_graph in (torch.jit.script, lambda m: torch.jit.trace(m, (x,))):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        make_graph(model)
+    print(caught[0].category.__name__, caught[0].message)

@@ -4,8 +4,16 @@ import torch
 
 # A PyTorch tensor handed to TensorFlow through DLPack: no copy is made.
 source = torch.arange(6, dtype=torch.float32).reshape(2, 3)
-shared = tf.experimental.dlpack.from_dlpack(source.__dlpack__())
+shared = tf.experimental.dlpack.from_dlpack(source.__dlpack__())  # takes the capsule
 print(shared)
+
+# Given the PyTorch tensor itself, rather than the capsule, it refuses.
+try:
+    tf.experimental.dlpack.from_dlpack(source)
+except TypeError as error:
+    message = str(error).splitlines()
+    print("from_dlpack(a PyTorch tensor): TypeError:", message[0].split(". ")[0] + ".")
+    print("  supported:", message[1].strip())
 
 # The proof that no copy was made: change the PyTorch tensor in place,
 # and the TensorFlow tensor, which TensorFlow treats as immutable, changes too.

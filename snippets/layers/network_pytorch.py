@@ -31,3 +31,4 @@ for layer in network:
 parameter_count = sum(parameter_counts)
 print("total parameters:", parameter_count)
 print("output width == number of classes:", x.shape[1] == n_classes)
+print("first layer's weight matrix:", tuple(network[0].weight.shape))  # (out, in)

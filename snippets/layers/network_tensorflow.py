@@ -33,3 +33,4 @@ for layer in network.layers:
 parameter_count = sum(parameter_counts)
 print("total parameters:", parameter_count)
 print("output width == number of classes:", x.shape[1] == n_classes)
+print("first layer's weight matrix:", tuple(network.layers[0].kernel.shape))  # (in, out)

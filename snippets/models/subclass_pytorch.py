@@ -19,6 +19,7 @@ class DigitNet(nn.Module):
 
 torch.manual_seed(0)
 model = DigitNet()
+print("weight tensors before the first call:", len(list(model.parameters())))
 images = torch.rand(5, 1, 8, 8)
 logits_shape = tuple(model(images).shape)
 parameter_count = sum(p.numel() for p in model.parameters())

@@ -19,6 +19,7 @@ class DigitNet(keras.Model):
 
 keras.utils.set_random_seed(0)
 model = DigitNet()
+print("weight tensors before the first call:", len(model.weights))
 images = keras.random.uniform((5, 8, 8, 1), seed=0)
 logits_shape = tuple(model(images).shape)  # the first call creates the weights
 parameter_count = model.count_params()

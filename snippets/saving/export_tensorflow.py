@@ -30,7 +30,8 @@ with tf.device(device):
     print(sorted(os.listdir("saved")))
 
     loaded = tf.saved_model.load("saved")  # a TensorFlow object, not a Keras model
-    print(type(loaded).__name__, hasattr(loaded, "fit"))
+    methods = {name: hasattr(loaded, name) for name in ["fit", "predict"]}
+    print(type(loaded).__name__, methods)
     y_loaded = loaded.serve(features).numpy()  # the endpoint Keras exported
     served = loaded.signatures["serving_default"](tf.constant(features))
 print(y_loaded)

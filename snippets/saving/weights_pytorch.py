@@ -1,4 +1,5 @@
 import os
+import pickle
 import warnings
 import zipfile
 
@@ -52,3 +53,24 @@ with torch.no_grad():
     y_loaded = fresh(features.to(device)).cpu().numpy()
 print(y_loaded)
 print("same as before saving:", np.array_equal(y_before, y_loaded))
+
+# A key the model does not have is an error, unless strict=False.
+extra = {**state, "extra": torch.zeros(1)}
+try:
+    fresh.load_state_dict(extra)
+except RuntimeError as error:
+    print(type(error).__name__ + ":", " ".join(str(error).split()))
+print(fresh.load_state_dict(extra, strict=False))
+
+# The whole module: a pickle of the Sequential class, refused by the default.
+torch.save(model, "whole.pt")
+try:
+    torch.load("whole.pt", map_location=device)
+except pickle.UnpicklingError as error:
+    lines = [line.strip() for line in str(error).splitlines()]
+    change = next(line for line in lines if "In PyTorch 2.6" in line)
+    print(type(error).__name__ + ":", change.split(") ", 1)[1].split(". ")[0] + ".")
+    refusal = next(line for line in lines if "Unsupported global" in line)
+    print(" ", refusal.split("Unsupported global: ")[1].split(". ")[0])
+whole = torch.load("whole.pt", map_location=device, weights_only=False)  # trusted file only
+print("with weights_only=False:", type(whole).__name__)

@@ -44,3 +44,7 @@ fresh = keras.Sequential(
 )
 fresh.load_weights("model.weights.h5")
 print("weights only, same:", np.array_equal(y_before, fresh.predict(features, verbose=0)))
+try:
+    model.save_weights("model.h5")  # without the .weights.h5 ending
+except ValueError as error:
+    print("save_weights('model.h5'): ValueError:", str(error).split(". ")[0] + ".")

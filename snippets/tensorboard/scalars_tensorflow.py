@@ -50,10 +50,20 @@ with tf.device(device):
             optimizer.apply_gradients(zip(gradients, model.trainable_variables))
             losses.append(float(loss))
             tf.summary.scalar("loss", loss, step=step)
+        try:
+            tf.summary.scalar("loss", 0.0)  # no step=, and no set_step() before
+        except ValueError as error:
+            print("without a step: ValueError:", str(error).split(".")[0])
     writer.close()  # flushes the queued events to the file
+    written = tf.summary.scalar("loss", 0.0, step=0)  # no default writer here
+    print("without a writer, tf.summary.scalar returns", bool(written))
 
 # Read the run back with TensorBoard's own reader. tf.summary writes tensors,
-# which it keeps only 10 of per tag by default: size 0 keeps every event.
+# of which it keeps only a sample per tag by default:
+sampled = event_accumulator.EventAccumulator(LOGDIR)
+sampled.Reload()
+print("default reader keeps", len(sampled.Tensors("loss")), "of", STEPS, "losses")
+# size 0 keeps every event.
 events = event_accumulator.EventAccumulator(LOGDIR, size_guidance={event_accumulator.TENSORS: 0})
 events.Reload()
 tags = events.Tags()

@@ -10,6 +10,6 @@ uniform = torch.rand(2, 2)  # seeded above, so the same numbers every run
 
 print(from_list)
 print(zeros)
-print(steps)
+print(steps, steps.dtype)  # the dtype is left out of the tensor's own repr
 print(evenly)
 print(uniform)

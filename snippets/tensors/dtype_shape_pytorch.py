@@ -1,7 +1,7 @@
 import torch
 
 x = torch.arange(12)
-print(x.dtype, x.shape)  # integers default to 64 bits
+print(x.dtype, x.shape, type(x.shape).__name__)  # integers default to 64 bits
 
 floats = torch.tensor([1.5, 2.5])
 print(floats.dtype)  # Python floats become float32

@@ -1,7 +1,7 @@
 import tensorflow as tf
 
 x = tf.range(12)
-print(x.dtype, x.shape)  # integers default to 32 bits
+print(x.dtype, x.shape, type(x.shape).__name__)  # integers default to 32 bits
 
 floats = tf.constant([1.5, 2.5])
 print(floats.dtype)  # Python floats become float32

@@ -13,7 +13,8 @@ import re
 _DEVICE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # PyTorch shows the device in a tensor's repr only when it is not the CPU.
     (re.compile(r", device='cuda:\d+'"), ""),
-    (re.compile(r"\bcuda(?::\d+)?\b"), "cpu"),
+    # A device name ("cuda", "cuda:0"), not a module path such as torch.cuda.amp.
+    (re.compile(r"(?<![.\w])cuda(?::\d+)?(?![.\w])"), "cpu"),
     (re.compile(r"\bGPU:\d+\b"), "CPU:0"),
 )
 

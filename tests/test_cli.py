@@ -131,7 +131,8 @@ def test_an_update_never_writes_a_value_that_breaks_parity(tmp_path, monkeypatch
     assert main(["check", "--update"]) == 1
     err = capsys.readouterr().err
     assert "snippets/basics/parity.toml [add]: total: 3 in PyTorch, 4 in TensorFlow" in err
-    assert "nothing written while the scripts disagree" in err
+    assert "nothing written while the scripts disagree; fix them, then run " in err
+    assert "`dlref check --update basics/add`" in err
     assert "after fixing the scripts, rerun `dlref check basics/add`" in err
     assert not list(topic.glob("*.out"))
 

@@ -455,9 +455,10 @@ def check_group(group: CheckGroup, runs: RunCache, *, update: bool = False) -> G
     for spec in group.specs:
         result.problems += parity_problems(spec, runs)
     if result.problems and update:
+        target = group.examples[0].key if len(group.examples) == 1 else group.topic
         result.problems.append(
             f"{group.key}: nothing written while the scripts disagree; fix them, then run "
-            f"`{update_command(group.topic)}`"
+            f"`{update_command(target)}`"
         )
         return result
     for artefact in group.artefacts:

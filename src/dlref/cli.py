@@ -381,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=COMPARISON_PDF,
-        help="default: docs/comparison/comparison.pdf",
+        help=f"default: {COMPARISON_PDF.relative_to(CHECKOUT)}",
     )
     pdf.set_defaults(handler=_pdf)
 
@@ -392,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=SCREENSHOT,
-        help="default: docs/production/tensorboard-scalars.png",
+        help=f"default: {SCREENSHOT.relative_to(CHECKOUT)}",
     )
     screenshots.set_defaults(handler=_screenshots)
     return parser

@@ -25,7 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from dlref.examples.discovery import Example, Snippet, SnippetError, discover, topic_dirs
+from dlref.examples.discovery import (
+    Example,
+    Snippet,
+    SnippetError,
+    discover,
+    snippet_at,
+    topic_dirs,
+)
 from dlref.examples.figures import FigureSpec, figure_data, load_figures, render_svg
 from dlref.examples.outputs import normalise
 from dlref.examples.parity import ParitySpec, compare_runs, load_specs
@@ -310,10 +317,7 @@ class TransferReports:
 
 
 def _script(spec: ParitySpec, stem: str) -> Snippet:
-    framework = "pytorch" if stem.endswith("_pytorch") else "tensorflow"
-    name = stem.rsplit("_", 1)[0]
-    path = snippets_root() / spec.topic / f"{stem}.py"
-    return Snippet(spec.topic, name, framework, path)  # type: ignore[arg-type]
+    return snippet_at(snippets_root() / spec.topic / f"{stem}.py")
 
 
 #: One per process: the CLI and each test worker share the reports like the runs.

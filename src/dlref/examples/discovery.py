@@ -124,6 +124,25 @@ def topic_dirs(root: Path | None = None) -> list[Path]:
     return dirs
 
 
+def snippet_at(path: Path) -> Snippet:
+    """Return the script at ``path``, read by the naming rule.
+
+    Args:
+        path: ``<topic>/<name>_<framework>.py``.
+
+    Returns:
+        The script, with its topic, name and framework.
+
+    Raises:
+        SnippetError: The file is not named ``<name>_pytorch.py`` or ``<name>_tensorflow.py``.
+    """
+    match = _SCRIPT_RE.match(path.name)
+    if match is None:
+        raise SnippetError(f"{path}: a snippet is named <name>_pytorch.py or <name>_tensorflow.py")
+    framework: Framework = match["framework"]  # type: ignore[assignment]
+    return Snippet(path.parent.name, match["name"], framework, path)
+
+
 def discover(root: Path | None = None) -> list[Example]:
     """Find every example under the snippets folder.
 
@@ -141,16 +160,8 @@ def discover(root: Path | None = None) -> list[Example]:
     for directory in topic_dirs(root):
         sides_by_name: dict[str, dict[Framework, Snippet]] = {}
         for path in sorted(directory.glob("*.py")):
-            match = _SCRIPT_RE.match(path.name)
-            if match is None:
-                raise SnippetError(
-                    f"{path}: a snippet is named <name>_pytorch.py or <name>_tensorflow.py"
-                )
-            framework: Framework = match["framework"]  # type: ignore[assignment]
-            name = match["name"]
-            sides_by_name.setdefault(name, {})[framework] = Snippet(
-                directory.name, name, framework, path
-            )
+            snippet = snippet_at(path)
+            sides_by_name.setdefault(snippet.name, {})[snippet.framework] = snippet
         pairs.extend(
             Example(directory.name, name, sides) for name, sides in sorted(sides_by_name.items())
         )

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlref.examples.discovery import FRAMEWORK_TITLES, FRAMEWORKS, Example, Framework
+from dlref.examples.discovery import FRAMEWORK_TITLES, FRAMEWORKS, Example, Framework, Snippet
 from dlref.examples.parity import ParitySpec
 from dlref.site.page_syntax import DirectiveError, prose_lines
 from dlref.site.values import expand_values
@@ -169,6 +169,19 @@ def resolve(directive: ExampleDirective, examples: dict[str, Example]) -> Exampl
     return example
 
 
+def shown_snippets(directive: ExampleDirective, example: Example) -> list[Snippet]:
+    """Return the scripts a directive shows, PyTorch first.
+
+    Args:
+        directive: The directive (its ``only`` option).
+        example: The example it names (see `resolve`).
+
+    Returns:
+        One script, with ``only=``; otherwise every side the example has.
+    """
+    return [s for s in example.snippets if directive.only in (None, s.framework)]
+
+
 def script_lines(path: Path, region: str | None) -> list[str]:
     """Return a script's lines as a page shows them: section markers removed.
 
@@ -265,13 +278,10 @@ def render_example(
     Returns:
         Markdown for Material's content tabs, wrapped in ``div.dlref-example``.
     """
-    frameworks = (
-        [directive.only] if directive.only else [f for f in FRAMEWORKS if f in example.sides]
-    )
     page_dir = posixpath.dirname(directive.page)
     body = ['<div class="dlref-example" markdown>', ""]
-    for framework in frameworks:
-        snippet = example.sides[framework]
+    for snippet in shown_snippets(directive, example):
+        framework = snippet.framework
         script = f"{example.topic}/{snippet.path.name}"
         download = posixpath.relpath(f"{SITE_SNIPPETS_DIR}/{script}", page_dir or ".")
         body += [f'=== "{FRAMEWORK_TITLES[framework]}"', ""]
@@ -339,8 +349,7 @@ def scan_pages(
                 expand_values(markdown, page, values)
             for directive in parse_directives(markdown, page):
                 example = resolve(directive, by_key)
-                frameworks = [directive.only] if directive.only else list(example.sides)
-                scripts += [example.sides[fw].include_path for fw in frameworks]  # type: ignore[index]
+                scripts += [s.include_path for s in shown_snippets(directive, example)]
         except DirectiveError as error:
             problems.append(str(error))
         shown.record(page, scripts)

@@ -43,6 +43,7 @@ from dlref.site.directive import (
     parse_directives,
     render_example,
     resolve,
+    shown_snippets,
 )
 from dlref.site.values import expand_values, recorded_values
 
@@ -110,8 +111,7 @@ def expand_examples(markdown: str, page: str) -> tuple[str, list[str]]:
             if spec.transfer is not None and (topic_dir / f"{spec.name}{REPORT_SUFFIX}").exists()
         }
         lines[directive.line - 1] = render_example(example, directive, specs, reports)
-        frameworks = [directive.only] if directive.only else list(example.sides)
-        shown[:0] = [example.sides[fw].include_path for fw in frameworks]  # type: ignore[index]
+        shown[:0] = [snippet.include_path for snippet in shown_snippets(directive, example)]
     return "\n".join(lines) + "\n", shown
 
 

@@ -66,11 +66,12 @@ lint-only:
 	zizmor --no-progress .github
 
 # Build the site as one published version with mike, committed to the local
-# gh-pages branch (never pushed: the deploy job pushes). VERSION=1.2.0, and
-# ALIAS=latest to move that alias to it.
+# gh-pages branch (never pushed: the deploy job pushes), with Material's version
+# selector on. VERSION=v1.2.0, and ALIAS=latest to move that alias to it and make
+# it the default. mike adds the version's folder to DLREF_SITE_URL.
 version: setup
 	@test -n "$(VERSION)" || { echo "make version needs VERSION=..., e.g. VERSION=1.2.0" >&2; exit 2; }
-	$(BIN)/mike deploy $(if $(ALIAS),--update-aliases $(VERSION) $(ALIAS),$(VERSION))
+	DLREF_VERSION_PROVIDER=mike $(BIN)/mike deploy $(if $(ALIAS),--update-aliases $(VERSION) $(ALIAS),$(VERSION))
 	$(if $(ALIAS),$(BIN)/mike set-default $(ALIAS))
 
 # The same, between fetching and pushing the gh-pages branch that GitHub Pages
@@ -137,12 +138,15 @@ zensical: build
 	@# Zensical wants its configuration at the top of the project: a copy, removed after.
 	{ sed 's/^strict: true$$/strict: false/' mkdocs.yml; echo "site_dir: .cache/site-zensical"; } > zensical-build.yml
 	.cache/zensical-venv/bin/zensical build --config-file zensical-build.yml; status=$$?; rm -f zensical-build.yml; exit $$status
-	$(BIN)/python -m dlref.site.zensical_report site .cache/site-zensical
+	$(BIN)/python -m dlref.site.zensical_report site .cache/site-zensical > .cache/zensical-report.md; \
+	  status=$$?; cat .cache/zensical-report.md; exit $$status
 
-# Request every link from the built site to another site and print a Markdown
-# report (CI's weekly links job; the tests never leave the machine).
+# Request every link from the built site to another site and write a Markdown
+# report to .cache/outside-links.md (CI's weekly links job; the tests never
+# leave the machine).
 links: build
-	$(BIN)/python -m dlref.site.outside_links site
+	$(BIN)/python -m dlref.site.outside_links site > .cache/outside-links.md; \
+	  status=$$?; cat .cache/outside-links.md; exit $$status
 
 # Resolve requirements/gpu.in into requirements/gpu.lock for the GPU runner
 # (Linux x86_64, Python 3.11) from PyPI's metadata alone, on any machine: uv

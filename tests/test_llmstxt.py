@@ -1,9 +1,10 @@
 """llms.txt and each page's Markdown copy, for readers who use assistants.
 
 Every built page has a Markdown copy beside it (``index.md`` next to
-``index.html``), converted from the page's HTML, so examples, outputs and
-includes arrive resolved; llms.txt links every copy. The test checks that each
-copy holds the code of every script its page shows, as the build recorded them.
+``index.html``), converted from the page's HTML by `dlref.site.llms`, so
+examples, outputs and includes arrive resolved; llms.txt links every copy. The
+tests check that each copy holds the code of every script its page shows, as
+the build recorded them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from dlref.examples.discovery import discover
 from dlref.site.hooks import SHOWN_EXAMPLES_FILE
+from dlref.site.llms import page_markdown
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 
@@ -61,7 +63,7 @@ def test_every_page_has_a_markdown_copy_listed_in_llms_txt(built_site):
     for html in pages:
         copy = html.with_name("index.md")
         assert copy.is_file(), f"no Markdown copy of {html.relative_to(built_site)}"
-        assert f"/{copy.relative_to(built_site).as_posix()})" in llms
+        assert f"]({copy.relative_to(built_site).as_posix()})" in llms
 
 
 def test_each_copy_holds_the_code_of_the_examples_its_page_shows(built_site):
@@ -81,3 +83,14 @@ def test_a_copy_without_an_examples_code_is_caught():
     other_code = complete.replace("ones", "zeros")
     assert missing_example_code(other_code, shown, scripts) == shown
     assert missing_example_code("t/a_pytorch.py\n\nOutput\n", shown, scripts) == shown
+
+
+def test_highlighted_code_becomes_a_fenced_block_with_its_text():
+    html = (
+        '<h2 id="x">Title<a class="headerlink" href="#x">&para;</a></h2>'
+        '<div class="language-python highlight"><span class="filename">t/a_pytorch.py</span>'
+        '<pre><span></span><code><a id="__codelineno-0-1" name="__codelineno-0-1" '
+        'href="#__codelineno-0-1"></a><span class="n">x</span> <span class="o">=</span> '
+        '<span class="s2">&quot;a&lt;b&quot;</span>\n</code></pre></div>'
+    )
+    assert page_markdown(html) == '## Title\n\nt/a_pytorch.py\n\n```python\nx = "a<b"\n```\n'

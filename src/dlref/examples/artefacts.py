@@ -45,6 +45,7 @@ from dlref.examples.quoted_values import (
     records_match,
     render_record,
 )
+from dlref.examples.rosetta import ROSETTA_FILE, render_rosetta
 from dlref.examples.runner import RunCache
 from dlref.examples.transfer_check import (
     REPORT_SUFFIX,
@@ -289,6 +290,19 @@ def versions_artefact() -> Artefact:
     return Artefact(
         path=snippets_root() / VERSIONS_FILE,
         render=lambda _runs: render_versions(),
+        fix=update_command(),
+    )
+
+
+def rosetta_artefact() -> Artefact:
+    """The API Rosetta index; read from the scripts' code and the pages, it needs no run.
+
+    Returns:
+        The ``rosetta.md`` artefact (see `dlref.examples.rosetta`).
+    """
+    return Artefact(
+        path=snippets_root() / ROSETTA_FILE,
+        render=lambda _runs: render_rosetta(),
         fix=update_command(),
     )
 

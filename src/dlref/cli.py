@@ -32,7 +32,7 @@ from dlref.examples.artefacts import (
     CheckGroup,
     check_group,
     check_groups,
-    rosetta_artefact,
+    site_artefacts,
     update_command,
     versions_artefact,
 )
@@ -156,12 +156,12 @@ def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) 
         problems.append(problem)
     if not in_checkout() or snippets_root() != CHECKOUT / "snippets":
         return problems  # the pages show the checkout's examples, not another folder's
-    rosetta = rosetta_artefact()  # links to the pages: checked where they are
-    if update:
-        if rosetta.write(runs):
-            print(f"updated  {rosetta.label}")
-    elif (problem := rosetta.problem(runs)) is not None:
-        problems.append(problem)
+    for artefact in site_artefacts():
+        if update:
+            if artefact.write(runs):
+                print(f"updated  {artefact.label}")
+        elif (problem := artefact.problem(runs)) is not None:
+            problems.append(problem)
     shown, page_problems = scan_pages(DOCS_DIR, discover(), recorded_values())
     problems += page_problems
     problems += unshown_scripts(shown, [e for group in selected for e in group.examples])

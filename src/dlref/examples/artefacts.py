@@ -307,6 +307,37 @@ def rosetta_artefact() -> Artefact:
     )
 
 
+def diagram_artefacts() -> list[Artefact]:
+    """The site's diagrams (see `dlref.site.diagrams`), one SVG file each.
+
+    Returns:
+        One artefact per diagram; a diagram drawn from a run reads it from the cache.
+    """
+    from dlref.site.diagrams import DIAGRAMS, DIAGRAMS_DIR, Diagram
+
+    def drawing(diagram: Diagram) -> Callable[[RunCache], str]:
+        def render(runs: RunCache) -> str:
+            script = diagram.script
+            namespace = runs.namespace(snippet_at(snippets_root() / script)) if script else None
+            return diagram.draw(namespace)
+
+        return render
+
+    return [
+        Artefact(path=DIAGRAMS_DIR / f"{d.name}.svg", render=drawing(d), fix=update_command())
+        for d in DIAGRAMS
+    ]
+
+
+def site_artefacts() -> list[Artefact]:
+    """The generated files that pages show and that link to, or draw for, the pages.
+
+    Returns:
+        The Rosetta index, then the diagrams; checked only in a checkout, where the pages are.
+    """
+    return [rosetta_artefact(), *diagram_artefacts()]
+
+
 class TransferReports:
     """Each transfer check of a process computed once, shared by parity and its report."""
 

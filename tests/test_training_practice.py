@@ -67,10 +67,9 @@ def test_own_process_failure_names_the_script(tmp_path):
 
 
 def test_keras_torch_scripts_are_marked():
-    # The PyTorch side of the Keras 3 examples must not run in the worker's
+    # The PyTorch side of the Keras 3 example must not run in the worker's
     # process, where Keras was already imported with TensorFlow.
-    for name in ("backends_pytorch.py", "torch_loop_pytorch.py"):
-        assert snippet_at(snippets_root() / "keras3" / name).own_process_reason
+    assert snippet_at(snippets_root() / "keras3" / "backends_pytorch.py").own_process_reason
 
 
 def test_rosetta_index_is_current(snippet_runs):

@@ -8,6 +8,7 @@ os.environ["KERAS_BACKEND"] = "tensorflow"  # before the first `import keras`; t
 import keras
 
 EPOCHS = 3
+STEPS = 20
 BATCH_SIZE = 64
 
 # %% Data and starting weights, the same on both backends
@@ -39,3 +40,32 @@ outputs = model(x[:3])
 print("model(x) returns:", f"{type(outputs).__module__}.{type(outputs).__name__}")
 print("the model is a tf.Module:", isinstance(model, tf.Module))
 print("its variables:", [tuple(v.shape) for v in model.trainable_variables])
+
+
+# %% The same Keras layer inside a tf.Module, trained by a GradientTape loop
+class Classifier(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(32, activation="relu")  # the same Keras layer
+        self.hidden.build((None, 64))
+        self.out = keras.layers.Dense(10)
+        self.out.build((None, 32))
+
+    def __call__(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+mixed = Classifier()
+mixed.hidden.set_weights([w1, np.zeros(32, np.float32)])
+mixed.out.set_weights([w2, np.zeros(10, np.float32)])
+variables = mixed.hidden.trainable_variables + mixed.out.trainable_variables
+print("variables:", [v.path for v in variables])
+optimizer = keras.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+loop_losses = []
+for _ in range(STEPS):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, mixed(x))
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    loop_losses.append(float(loss))
+print("loop loss every 5 steps:", np.round(loop_losses[::5], 4))

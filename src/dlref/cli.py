@@ -146,7 +146,7 @@ def _selected_groups(groups: list[CheckGroup], targets: list[str]) -> list[Check
 
 
 def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) -> list[str]:
-    """The versions table, and the pages: directives that resolve, selected scripts shown."""
+    """The versions table; in a checkout, the Rosetta index, the diagrams and the pages."""
     versions = versions_artefact()
     problems: list[str] = []
     if update:

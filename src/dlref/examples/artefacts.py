@@ -55,7 +55,7 @@ from dlref.examples.transfer_check import (
     transfer_problems,
 )
 from dlref.examples.versions_table import VERSIONS_FILE, render_versions
-from dlref.paths import snippets_root
+from dlref.paths import CHECKOUT, snippets_root
 
 #: Lines of a unified diff shown in a message before it is cut.
 _DIFF_LINES = 40
@@ -92,11 +92,14 @@ class Artefact:
 
     @property
     def label(self) -> str:
-        """The path relative to the snippets folder, e.g. ``"autograd/square_pytorch.out"``."""
-        try:
-            return self.path.relative_to(snippets_root()).as_posix()
-        except ValueError:
-            return str(self.path)
+        """The path relative to the snippets folder, e.g. ``"autograd/square_pytorch.out"``.
+
+        A file outside it (a diagram under ``docs/``) is named relative to the checkout.
+        """
+        for base in (snippets_root(), CHECKOUT):
+            if self.path.is_relative_to(base):
+                return self.path.relative_to(base).as_posix()
+        return str(self.path)
 
     def problem(self, runs: RunCache) -> str | None:
         """Say what is wrong with the committed file, if anything.

@@ -16,6 +16,7 @@ import pytest
 from dlref.examples.artefacts import Artefact, diagram_artefacts, rosetta_artefact
 from dlref.examples.discovery import snippet_at
 from dlref.examples.isolated import IsolatedRunError
+from dlref.examples.parity import compare_runs, load_specs
 from dlref.examples.rosetta import render_rosetta, script_calls
 from dlref.examples.runner import run_here, run_snippet
 from dlref.paths import snippets_root
@@ -140,3 +141,18 @@ def test_autograd_diagram_follows_the_graph():
     drawn = autograd_graph_svg(x * 3)  # a planted change of the graph
     assert "MulBackward0" in drawn
     assert "PowBackward0" not in drawn
+
+
+def test_resume_check_fails_when_the_shuffler_is_not_restored(tmp_path):
+    # Plant the commonest resume bug in a copy of the PyTorch script: the
+    # checkpoint is loaded, but the DataLoader's generator is not restored.
+    pytest.importorskip("torch")
+    source = (snippets_root() / "practice" / "resume_pytorch.py").read_text(encoding="utf-8")
+    restore = 'shuffler.set_state(checkpoint["shuffler"])\n'
+    assert restore in source
+    faulty = snippet_at(_script(tmp_path, "resume_pytorch.py", source.replace(restore, "")))
+    namespace = run_here(faulty).namespace
+    spec = load_specs(snippets_root() / "practice")["resume"]
+    problems = compare_runs(spec, namespace, namespace)
+    assert any(problem.startswith("same_weights") for problem in problems), problems
+    assert any(problem.startswith("max_difference") for problem in problems), problems

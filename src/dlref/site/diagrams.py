@@ -39,7 +39,12 @@ class _Canvas:
 
     def __init__(self, width: int, height: int, title: str) -> None:
         self.width, self.height = width, height
-        self.parts = [f"<title>{escape(title)}</title>", _ARROW]
+        # A white ground keeps the dark text readable in the site's dark scheme.
+        self.parts = [
+            f"<title>{escape(title)}</title>",
+            _ARROW,
+            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        ]
 
     def box(self, x: float, y: float, w: float, h: float, label: str, fill: str) -> None:
         self.parts.append(

@@ -32,6 +32,7 @@ from dlref.examples.artefacts import (
     CheckGroup,
     check_group,
     check_groups,
+    site_artefacts,
     update_command,
     versions_artefact,
 )
@@ -145,7 +146,7 @@ def _selected_groups(groups: list[CheckGroup], targets: list[str]) -> list[Check
 
 
 def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) -> list[str]:
-    """The versions table, and the pages: directives that resolve, selected scripts shown."""
+    """The versions table; in a checkout, the Rosetta index, the diagrams and the pages."""
     versions = versions_artefact()
     problems: list[str] = []
     if update:
@@ -155,6 +156,12 @@ def _site_problems(selected: list[CheckGroup], *, update: bool, runs: RunCache) 
         problems.append(problem)
     if not in_checkout() or snippets_root() != CHECKOUT / "snippets":
         return problems  # the pages show the checkout's examples, not another folder's
+    for artefact in site_artefacts():
+        if update:
+            if artefact.write(runs):
+                print(f"updated  {artefact.label}")
+        elif (problem := artefact.problem(runs)) is not None:
+            problems.append(problem)
     shown, page_problems = scan_pages(DOCS_DIR, discover(), recorded_values())
     problems += page_problems
     problems += unshown_scripts(shown, [e for group in selected for e in group.examples])

@@ -45,6 +45,7 @@ from dlref.examples.quoted_values import (
     records_match,
     render_record,
 )
+from dlref.examples.rosetta import ROSETTA_FILE, render_rosetta
 from dlref.examples.runner import RunCache
 from dlref.examples.transfer_check import (
     REPORT_SUFFIX,
@@ -54,7 +55,7 @@ from dlref.examples.transfer_check import (
     transfer_problems,
 )
 from dlref.examples.versions_table import VERSIONS_FILE, render_versions
-from dlref.paths import snippets_root
+from dlref.paths import CHECKOUT, snippets_root
 
 #: Lines of a unified diff shown in a message before it is cut.
 _DIFF_LINES = 40
@@ -91,11 +92,14 @@ class Artefact:
 
     @property
     def label(self) -> str:
-        """The path relative to the snippets folder, e.g. ``"autograd/square_pytorch.out"``."""
-        try:
-            return self.path.relative_to(snippets_root()).as_posix()
-        except ValueError:
-            return str(self.path)
+        """The path relative to the snippets folder, e.g. ``"autograd/square_pytorch.out"``.
+
+        A file outside it (a diagram under ``docs/``) is named relative to the checkout.
+        """
+        for base in (snippets_root(), CHECKOUT):
+            if self.path.is_relative_to(base):
+                return self.path.relative_to(base).as_posix()
+        return str(self.path)
 
     def problem(self, runs: RunCache) -> str | None:
         """Say what is wrong with the committed file, if anything.
@@ -291,6 +295,50 @@ def versions_artefact() -> Artefact:
         render=lambda _runs: render_versions(),
         fix=update_command(),
     )
+
+
+def rosetta_artefact() -> Artefact:
+    """The API Rosetta index; read from the scripts' code and the pages, it needs no run.
+
+    Returns:
+        The ``rosetta.md`` artefact (see `dlref.examples.rosetta`).
+    """
+    return Artefact(
+        path=snippets_root() / ROSETTA_FILE,
+        render=lambda _runs: render_rosetta(),
+        fix=update_command(),
+    )
+
+
+def diagram_artefacts() -> list[Artefact]:
+    """The site's diagrams (see `dlref.site.diagrams`), one SVG file each.
+
+    Returns:
+        One artefact per diagram; a diagram drawn from a run reads it from the cache.
+    """
+    from dlref.site.diagrams import DIAGRAMS, DIAGRAMS_DIR, Diagram
+
+    def drawing(diagram: Diagram) -> Callable[[RunCache], str]:
+        def render(runs: RunCache) -> str:
+            script = diagram.script
+            namespace = runs.namespace(snippet_at(snippets_root() / script)) if script else None
+            return diagram.draw(namespace)
+
+        return render
+
+    return [
+        Artefact(path=DIAGRAMS_DIR / f"{d.name}.svg", render=drawing(d), fix=update_command())
+        for d in DIAGRAMS
+    ]
+
+
+def site_artefacts() -> list[Artefact]:
+    """The generated files that pages show and that link to, or draw for, the pages.
+
+    Returns:
+        The Rosetta index, then the diagrams; checked only in a checkout, where the pages are.
+    """
+    return [rosetta_artefact(), *diagram_artefacts()]
 
 
 class TransferReports:

@@ -22,7 +22,9 @@ FRAMEWORK_TITLES: dict[Framework, str] = {"pytorch": "PyTorch", "tensorflow": "T
 
 _NAME = r"[a-z0-9]+(?:_[a-z0-9]+)*"
 _TOPIC_RE = re.compile(rf"^{_NAME}$")
-_TEST_ONLY_RE = re.compile(r"^#\s*dlref:test-only:\s*(?P<reason>\S.*?)\s*$")
+_MARKER_RE = re.compile(r"^#\s*dlref:(?P<marker>[a-z-]+):\s*(?P<reason>\S.*?)\s*$")
+#: How many lines at the top of a script may hold its ``# dlref:<marker>: <reason>`` comments.
+_MARKER_LINES = 5
 _SCRIPT_RE = re.compile(rf"^(?P<name>{_NAME})_(?P<framework>pytorch|tensorflow)\.py$")
 
 
@@ -69,10 +71,24 @@ class Snippet:
         ``# dlref:test-only: <reason>``; every other script must be shown on
         some page.
         """
+        return self._marker("test-only")
+
+    @property
+    def own_process_reason(self) -> str | None:
+        """Why the script must run in a fresh interpreter, when its first lines say so.
+
+        A script that chooses something only a fresh process can (Keras's
+        backend, read once when ``keras`` is first imported) declares
+        ``# dlref:own-process: <reason>``; `dlref.examples.runner.run_snippet`
+        then starts it in its own ``python`` process.
+        """
+        return self._marker("own-process")
+
+    def _marker(self, marker: str) -> str | None:
         with self.path.open(encoding="utf-8") as handle:
-            for _, line in zip(range(5), handle, strict=False):
-                match = _TEST_ONLY_RE.match(line)
-                if match:
+            for _, line in zip(range(_MARKER_LINES), handle, strict=False):
+                match = _MARKER_RE.match(line)
+                if match and match["marker"] == marker:
                     return match["reason"]
         return None
 

@@ -75,11 +75,40 @@ def reset_framework_state() -> None:
 def run_snippet(snippet: Snippet, workdir: Path | None = None) -> SnippetRun:
     """Execute a snippet as ``__main__``, by default in a fresh temporary folder.
 
+    A script marked ``# dlref:own-process: <reason>`` runs in a fresh
+    ``python`` process instead (see `dlref.examples.isolated`); its namespace
+    then holds only its arrays, numbers and strings.
+
     Args:
         snippet: The script to run.
         workdir: The working directory to run it in, for a caller that needs
             the files the script writes; a temporary folder, removed
             afterwards, when omitted.
+
+    Returns:
+        Its printed output and final globals. An exception raised by the
+        script propagates unchanged (from its own process: as an
+        `dlref.examples.isolated.IsolatedRunError`).
+    """
+    if snippet.own_process_reason is None:
+        return run_here(snippet, workdir)
+    from dlref.examples.isolated import run_isolated
+
+    with contextlib.ExitStack() as stack:
+        folder = workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="dlref-run-"))
+        )
+        stdout, namespace = run_isolated(snippet, folder)
+    return SnippetRun(snippet=snippet, stdout=stdout, namespace=namespace)
+
+
+def run_here(snippet: Snippet, workdir: Path | None = None) -> SnippetRun:
+    """Execute a snippet as ``__main__`` in this process, whatever its markers say.
+
+    Args:
+        snippet: The script to run.
+        workdir: The working directory to run it in; a temporary folder,
+            removed afterwards, when omitted.
 
     Returns:
         Its printed output and final globals. An exception raised by the

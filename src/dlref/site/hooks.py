@@ -15,7 +15,9 @@
 - the glossary (``docs/includes/glossary.md``) is appended to every page
   outside the API reference, so its terms become tooltips; appending it in
   Markdown's own ``auto_append`` would also run it over every docstring
-  mkdocstrings renders, which doubled the build time;
+  mkdocstrings renders, which doubled the build time; in the rendered page a
+  term keeps its tooltip on its first use per section only
+  (`dlref.site.glossary`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -45,6 +47,7 @@ from dlref.site.directive import (
     resolve,
     shown_snippets,
 )
+from dlref.site.glossary import mark_first_uses
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -144,6 +147,23 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if TABLE_MARKER in markdown:
         markdown = render_page(markdown, load_table(COMPARISON_TABLE), page.file.src_uri)
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Keep each glossary tooltip on a term's first use per section.
+
+    Args:
+        html: The page's rendered content.
+        page: The MkDocs page.
+        config: The MkDocs config.
+        files: The site's files.
+
+    Returns:
+        The content, later uses of a term in a section as plain text.
+    """
+    if page.file.src_uri.startswith(API_REFERENCE_DIR):
+        return html
+    return mark_first_uses(html)
 
 
 def on_post_build(config: Any) -> None:

@@ -1,0 +1,48 @@
+"""What a reader sees: glossary tooltips once per section, figures in both palettes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dlref.examples.figures import PALETTE_COLOURS, load_figures, palette_svg
+from dlref.paths import PERFORMANCE_RESULTS, snippets_root
+from dlref.site.glossary import mark_first_uses
+
+WEIGHTS = '<abbr title="The trainable numbers">weights</abbr>'
+
+
+def test_a_term_keeps_its_tooltip_on_its_first_use_per_section():
+    html = (
+        f"<h1>Page</h1><p>{WEIGHTS} and {WEIGHTS}; Weights again.</p>"
+        f'<h2 id="a">A</h2><p>{WEIGHTS}, {WEIGHTS.replace(">weights", ">Weights")}</p>'
+    )
+    marked = mark_first_uses(html)
+    assert marked.count("<abbr") == 2, marked
+    assert marked.count('tabindex="0"') == 2  # reachable with Tab, where focus shows it
+    first, second = marked.split('<h2 id="a">')
+    assert first.endswith("weights</abbr> and weights; Weights again.</p>")
+    assert second.endswith(", Weights</p>")
+
+
+def _figure_files():
+    drawings = [PERFORMANCE_RESULTS.with_suffix(".svg")]
+    for topic_dir in sorted(p for p in snippets_root().iterdir() if p.is_dir()):
+        drawings += [figure.svg_path for figure in load_figures(topic_dir)]
+    return drawings
+
+
+@pytest.mark.parametrize("drawing", _figure_files(), ids=lambda path: path.name)
+def test_every_figure_follows_the_palette(drawing):
+    svg = drawing.read_text(encoding="utf-8")
+    head, style, body = re.split(r"<style>|</style>", svg, maxsplit=2)
+    assert 'class="dlref-plot"' in head
+    assert not re.search(r"#[0-9a-f]{6}\b", body), "a colour outside the palette variables"
+    for colours in PALETTE_COLOURS.values():
+        assert all(colour in style for colour in colours.values())
+
+
+def test_a_colour_without_a_palette_variable_is_refused():
+    with pytest.raises(ValueError, match="#123456"):
+        palette_svg('<svg><path style="fill: #123456"/></svg>')

@@ -9,6 +9,7 @@ import pytest
 from dlref.examples.figures import PALETTE_COLOURS, load_figures, palette_svg
 from dlref.paths import PERFORMANCE_RESULTS, snippets_root
 from dlref.site.glossary import mark_first_uses
+from dlref.site.markup import unwrap_plain_tokens
 
 WEIGHTS = '<abbr title="The trainable numbers">weights</abbr>'
 
@@ -46,3 +47,8 @@ def test_every_figure_follows_the_palette(drawing):
 def test_a_colour_without_a_palette_variable_is_refused():
     with pytest.raises(ValueError, match="#123456"):
         palette_svg('<svg><path style="fill: #123456"/></svg>')
+
+
+def test_plain_code_tokens_lose_their_spans_and_nothing_else():
+    html = '<code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code>'
+    assert unwrap_plain_tokens(html) == '<code>x <span class="o">=</span></code>'

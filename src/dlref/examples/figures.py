@@ -23,6 +23,7 @@ the drawing of the JSON, so neither can go stale unnoticed.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import tomllib
@@ -205,7 +206,8 @@ def stable_svg(figure: Any) -> str:
     Text stays text (no embedded glyphs), element ids come from a fixed salt,
     and the date is left out. The XML prolog is dropped so that a page can
     include the SVG inline. Colours become palette variables (see
-    `palette_svg`), so the drawing reads on the light and the dark page.
+    `palette_svg`), so the drawing reads on the light and the dark page, and
+    the drawing is an image named by its plots' titles, for screen readers.
 
     Args:
         figure: A ``matplotlib.figure.Figure``.
@@ -216,12 +218,15 @@ def stable_svg(figure: Any) -> str:
     import matplotlib
     from matplotlib import pyplot as plt
 
+    label = "; ".join(title for axes in figure.axes if (title := axes.get_title()))
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlref"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
-    return palette_svg(text[text.index("<svg") :])
+    svg = text[text.index("<svg") :]
+    svg = f'<svg role="img" aria-label="{html.escape(label)}"{svg[4:]}'
+    return palette_svg(svg)
 
 
 def palette_svg(svg: str) -> str:

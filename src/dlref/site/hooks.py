@@ -18,6 +18,8 @@
   mkdocstrings renders, which doubled the build time; in the rendered page a
   term keeps its tooltip on its first use per section only
   (`dlref.site.glossary`);
+- code blocks lose the spans of tokens drawn in plain colour
+  (`dlref.site.markup`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -48,6 +50,7 @@ from dlref.site.directive import (
     shown_snippets,
 )
 from dlref.site.glossary import mark_first_uses
+from dlref.site.markup import unwrap_plain_tokens
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -150,7 +153,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """Keep each glossary tooltip on a term's first use per section.
+    """Drop plain code tokens' spans; keep each glossary tooltip on a term's first use per section.
 
     Args:
         html: The page's rendered content.
@@ -159,8 +162,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         files: The site's files.
 
     Returns:
-        The content, later uses of a term in a section as plain text.
+        The content, lighter, with later uses of a term in a section as plain text.
     """
+    html = unwrap_plain_tokens(html)
     if page.file.src_uri.startswith(API_REFERENCE_DIR):
         return html
     return mark_first_uses(html)

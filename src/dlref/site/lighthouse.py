@@ -1,7 +1,7 @@
 """Lighthouse scores of the pages most at risk, from npm's pinned Lighthouse and Debian's Chromium.
 
-``make lighthouse`` runs ``python -m dlref.site.lighthouse``: it builds the
-site strictly, serves it compressed (`dlref.site.browser.serve_folder`), and
+``make lighthouse`` runs ``tests/test_lighthouse.py``, which builds the site
+strictly, serves it compressed (`dlref.site.browser.serve_folder`), and
 runs Lighthouse (``node_modules/.bin/lighthouse``, installed by ``npm ci``)
 with its default mobile settings on the home page, the heaviest concept page
 and the architectures page, for performance, accessibility, best practices and
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -109,35 +108,3 @@ def below_minimum(scores: dict[str, dict[str, int]]) -> list[str]:
         for category, score in by_category.items()
         if score < MINIMUM_SCORE
     ]
-
-
-def main() -> int:
-    """Build the site, score its audited pages, print the scores.
-
-    Returns:
-        0 when every score reaches the minimum, 1 otherwise.
-    """
-    with tempfile.TemporaryDirectory(prefix="dlref-lighthouse-site-") as site:
-        build = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", site],
-            cwd=CHECKOUT,
-            check=False,
-        )
-        if build.returncode != 0:
-            print("mkdocs build --strict failed", file=sys.stderr)
-            return 1
-        try:
-            scores = site_scores(Path(site))
-        except LighthouseError as error:
-            print(error, file=sys.stderr)
-            return 1
-    for page, by_category in scores.items():
-        print(page, " ".join(f"{category} {score}" for category, score in by_category.items()))
-    low = below_minimum(scores)
-    for line in low:
-        print(line, file=sys.stderr)
-    return 1 if low else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ import pytest
 from dlref.examples.figures import PALETTE_COLOURS, load_figures, palette_svg
 from dlref.paths import PERFORMANCE_RESULTS, snippets_root
 from dlref.site.glossary import mark_first_uses
-from dlref.site.markup import unwrap_plain_tokens
+from dlref.site.markup import inline_figures, unwrap_plain_tokens
 
 WEIGHTS = '<abbr title="The trainable numbers">weights</abbr>'
 
@@ -52,3 +52,16 @@ def test_a_colour_without_a_palette_variable_is_refused():
 def test_plain_code_tokens_lose_their_spans_and_nothing_else():
     html = '<code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code>'
     assert unwrap_plain_tokens(html) == '<code>x <span class="o">=</span></code>'
+
+
+def test_a_drawn_figure_shown_as_an_image_is_put_inline_with_its_alt_text(tmp_path):
+    (tmp_path / "topic").mkdir()
+    (tmp_path / "topic" / "plot.svg").write_text(palette_svg('<svg role="img" aria-label="old">x'))
+    (tmp_path / "topic" / "photo.svg").write_text("<svg>y</svg>")
+    html = (
+        '<p><img alt="Loss &amp; accuracy" src="../plot.svg" />'
+        '<img alt="a" src="../photo.svg" /></p>'
+    )
+    inlined = inline_figures(html, "topic/page/", tmp_path)
+    assert '<svg class="dlref-plot" role="img" aria-label="Loss &amp; accuracy">' in inlined
+    assert '<img alt="a" src="../photo.svg" />' in inlined

@@ -18,7 +18,8 @@
   mkdocstrings renders, which doubled the build time; in the rendered page a
   term keeps its tooltip on its first use per section only
   (`dlref.site.glossary`);
-- code blocks lose the spans of tokens drawn in plain colour
+- code blocks lose the spans of tokens drawn in plain colour, and drawn
+  figures shown as images are put in the page inline, to follow its palette
   (`dlref.site.markup`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
@@ -50,7 +51,7 @@ from dlref.site.directive import (
     shown_snippets,
 )
 from dlref.site.glossary import mark_first_uses
-from dlref.site.markup import unwrap_plain_tokens
+from dlref.site.markup import inline_figures, unwrap_plain_tokens
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -153,7 +154,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """Drop plain code tokens' spans; keep each glossary tooltip on a term's first use per section.
+    """Lighten code, inline figures, keep a glossary tooltip on a term's first use per section.
 
     Args:
         html: The page's rendered content.
@@ -164,7 +165,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     Returns:
         The content, lighter, with later uses of a term in a section as plain text.
     """
-    html = unwrap_plain_tokens(html)
+    html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
     if page.file.src_uri.startswith(API_REFERENCE_DIR):
         return html
     return mark_first_uses(html)

@@ -33,7 +33,7 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 # modules that are imported, so the cache must be writable.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup serve build test check update standalone lint lint-only version publish zensical links pdf screenshots perf lock lock-gpu browser clean
+.PHONY: setup serve build test check update standalone lint lint-only version publish zensical links pdf screenshots perf lock lock-gpu browser clean npm lighthouse
 
 setup: $(STAMP)
 
@@ -85,7 +85,7 @@ publish: setup
 	env -u GH_TOKEN $(MAKE) --no-print-directory version
 	$(GIT_AUTH) git push origin gh-pages
 
-test: setup browser lint
+test: setup browser npm lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Rerun what changed since it last passed, and check outputs, parity, figures and pages.
@@ -172,6 +172,22 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
+
+# axe-core and Lighthouse for the site's checks, exactly as package-lock.json pins them;
+# reinstalled only when package.json or package-lock.json changes. No install scripts run:
+# nothing is downloaded beyond the packages (Chromium is Debian's).
+NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha256sum | cut -c1-16)
+
+npm: $(NPM_STAMP)
+
+$(NPM_STAMP):
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Lighthouse (mobile) on the home page, the heaviest concept page and the architectures
+# page: performance, accessibility, best practices and SEO at least 95 (a few minutes).
+lighthouse: setup browser npm
+	$(BIN)/pytest -p no:cacheprovider -m lighthouse -s tests/test_lighthouse.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .ruff_cache

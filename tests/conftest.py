@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dlref.examples.runner import RunCache
 from dlref.paths import CHECKOUT
+from dlref.site.browser import chromium, serve_folder
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +36,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: Path) -> Iterator[str]:
+    """The built site served compressed on 127.0.0.1; its address has no trailing slash."""
+    with serve_folder(built_site) as base:
+        yield base.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for every browser test of a worker."""
+    with chromium() as launched:
+        yield launched

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dlref.examples.discovery import discover
 from dlref.paths import DOCS_DIR
-from dlref.site.browser import PageLog, chromium, local_page, serve_folder
+from dlref.site.browser import PageLog, local_page
 from dlref.site.directive import ShownExamples, scan_pages, unshown_scripts
 from dlref.site.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
 from dlref.site.hooks import SHOWN_EXAMPLES_FILE
@@ -83,18 +82,6 @@ def test_pages_load_nothing_from_outside(built_site):
             if _LOADED_URL_RE.search(line) and 'rel="canonical"' not in line:
                 offenders.append(f"{html.relative_to(built_site)}: {line.strip()[:120]}")
     assert not offenders, "\n".join(offenders)
-
-
-@pytest.fixture(scope="module")
-def served_site(built_site) -> Iterator[str]:
-    with serve_folder(built_site) as base:
-        yield base.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.mark.browser

@@ -13,7 +13,9 @@ series are values the topic's scripts leave behind::
     ]
 
 `dlref check --update` writes ``<name>.json`` (the plotted numbers) and
-``<name>.svg`` beside the scripts; a page includes the SVG inline. As
+``<name>.svg`` beside the scripts; a page includes the SVG inline. Every
+drawing follows the site's palette (see `stable_svg`): it has no background of
+its own and its colours are CSS variables, light or dark with the page. As
 artefacts (`dlref.examples.artefacts.figure_artefacts`), the JSON is current
 when a fresh run's numbers are within ``atol`` of it, and the SVG when it is
 the drawing of the JSON, so neither can go stale unnoticed.
@@ -21,7 +23,9 @@ the drawing of the JSON, so neither can go stale unnoticed.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +35,47 @@ from dlref.examples.parity import to_numpy
 
 FIGURES_FILE = "figures.toml"
 DEFAULT_ATOL = 1e-5
+
+#: Matplotlib's default colours, each drawn as a palette variable instead.
+#: Ink is text, axes and boxes; paper is the figure's and the legend's background.
+PALETTE_VARIABLES = {
+    "#000000": "ink",
+    "#ffffff": "paper",
+    "#b0b0b0": "grid",
+    "#cccccc": "grid",
+    "#1f77b4": "series-1",
+    "#ff7f0e": "series-2",
+    "#2ca02c": "series-3",
+}
+#: Each variable's colour in the light and the dark palette: text at least
+#: 4.5:1 and lines at least 3:1 against the page (Material's white and slate);
+#: the paper is the page's own background where the drawing is inline.
+PALETTE_COLOURS = {
+    "light": {
+        "ink": "#1f1f1f",
+        "paper": "var(--md-default-bg-color, #ffffff)",
+        "grid": "#c0c0c0",
+        "series-1": "#1f77b4",
+        "series-2": "#c65a11",
+        "series-3": "#2a7d3a",
+    },
+    "dark": {
+        "ink": "#e2e4e9",
+        "paper": "var(--md-default-bg-color, #1e2129)",
+        "grid": "#4a4e5c",
+        "series-1": "#6fa8e8",
+        "series-2": "#f2a05a",
+        "series-3": "#79c98a",
+    },
+}
+#: The class of every drawing's ``<svg>`` element.
+FIGURE_CLASS = "dlref-plot"
+#: The attribute and values by which Material marks the reader's chosen palette.
+MATERIAL_SCHEMES = {
+    "light": '[data-md-color-scheme="default"]',
+    "dark": '[data-md-color-scheme="slate"]',
+}
+_COLOUR_RE = re.compile(r"#[0-9a-f]{6}\b")
 
 
 @dataclass(frozen=True)
@@ -160,7 +205,9 @@ def stable_svg(figure: Any) -> str:
 
     Text stays text (no embedded glyphs), element ids come from a fixed salt,
     and the date is left out. The XML prolog is dropped so that a page can
-    include the SVG inline.
+    include the SVG inline. Colours become palette variables (see
+    `palette_svg`), so the drawing reads on the light and the dark page, and
+    the drawing is an image named by its plots' titles, for screen readers.
 
     Args:
         figure: A ``matplotlib.figure.Figure``.
@@ -171,9 +218,50 @@ def stable_svg(figure: Any) -> str:
     import matplotlib
     from matplotlib import pyplot as plt
 
+    label = "; ".join(title for axes in figure.axes if (title := axes.get_title()))
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlref"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    svg = text[text.index("<svg") :]
+    svg = f'<svg role="img" aria-label="{html.escape(label)}"{svg[4:]}'
+    return palette_svg(svg)
+
+
+def palette_svg(svg: str) -> str:
+    """Turn the colours of a Matplotlib SVG into variables of the site's two palettes.
+
+    Each colour of `PALETTE_VARIABLES` becomes ``var(--dlref-figure-NAME)``,
+    and a ``<style>`` element sets the variables: inline in a page, from the
+    palette the reader chose in Material; shown as an ``<img>``, from the
+    scheme the reader's browser prefers.
+
+    Args:
+        svg: The ``<svg>`` element as Matplotlib wrote it.
+
+    Returns:
+        The same drawing with class `FIGURE_CLASS` and no literal colour.
+
+    Raises:
+        ValueError: The drawing uses a colour that has no palette variable.
+    """
+    unknown = sorted(set(_COLOUR_RE.findall(svg)) - PALETTE_VARIABLES.keys())
+    if unknown:
+        raise ValueError(f"colours without a palette variable: {', '.join(unknown)}")
+    svg = _COLOUR_RE.sub(lambda match: f"var(--dlref-figure-{PALETTE_VARIABLES[match[0]]})", svg)
+
+    def variables(palette: str) -> str:
+        colours = PALETTE_COLOURS[palette].items()
+        return " ".join(f"--dlref-figure-{name}: {colour};" for name, colour in colours)
+
+    plot = f".{FIGURE_CLASS}"
+    rules = [
+        f"{plot} {{ {variables('light')} }}",
+        f"@media (prefers-color-scheme: dark) {{ {plot} {{ {variables('dark')} }} }}",
+        *(f"{MATERIAL_SCHEMES[name]} {plot} {{ {variables(name)} }}" for name in PALETTE_COLOURS),
+        f"{plot} text {{ fill: var(--dlref-figure-ink); }}",
+    ]
+    style = f"<style>{' '.join(rules)}</style>"
+    head_end = svg.index(">") + 1
+    return f'{svg[:4]} class="{FIGURE_CLASS}"{svg[4:head_end]}\n {style}{svg[head_end:]}'

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -52,14 +54,56 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
 
 
+#: What a static host compresses: text. Images and fonts are sent as they are.
+COMPRESSED_SUFFIXES = frozenset(
+    {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".md", ".py", ".map"}
+)
+
+
+def sent_bytes(path: Path) -> bytes:
+    """The body a static host sends for a file: gzipped (level 6, as nginx does) if text.
+
+    Args:
+        path: A file of the built site.
+
+    Returns:
+        The bytes on the wire, before HTTP headers.
+    """
+    body = path.read_bytes()
+    if path.suffix in COMPRESSED_SUFFIXES:
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    return body
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Serve without a log line per request."""
+
+    def send_head(self) -> Any:
+        """Send text gzipped to a browser that accepts it, as a static host does."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.suffix in COMPRESSED_SUFFIXES and path.is_file()):
+            return super().send_head()
+        if path.name == "index.html" and not self.path.split("?")[0].endswith(("/", ".html")):
+            return super().send_head()  # the parent's redirect to the folder's address
+        body = sent_bytes(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @contextlib.contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve a folder (a built site) over HTTP on 127.0.0.1, on a free port.
+
+    Text is sent gzipped to a client that asks for it (see `sent_bytes`), so
+    that what a browser transfers here is what it transfers from a host.
 
     Args:
         folder: The folder to serve.

@@ -15,7 +15,12 @@
 - the glossary (``docs/includes/glossary.md``) is appended to every page
   outside the API reference, so its terms become tooltips; appending it in
   Markdown's own ``auto_append`` would also run it over every docstring
-  mkdocstrings renders, which doubled the build time;
+  mkdocstrings renders, which doubled the build time; in the rendered page a
+  term keeps its tooltip on its first use per section only
+  (`dlref.site.glossary`);
+- code blocks lose the spans of tokens drawn in plain colour, and drawn
+  figures shown as images are put in the page inline, to follow its palette
+  (`dlref.site.markup`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -45,6 +50,8 @@ from dlref.site.directive import (
     resolve,
     shown_snippets,
 )
+from dlref.site.glossary import mark_first_uses
+from dlref.site.markup import inline_figures, unwrap_plain_tokens
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -144,6 +151,24 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if TABLE_MARKER in markdown:
         markdown = render_page(markdown, load_table(COMPARISON_TABLE), page.file.src_uri)
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Lighten code, inline figures, keep a glossary tooltip on a term's first use per section.
+
+    Args:
+        html: The page's rendered content.
+        page: The MkDocs page.
+        config: The MkDocs config.
+        files: The site's files.
+
+    Returns:
+        The content, lighter, with later uses of a term in a section as plain text.
+    """
+    html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
+    if page.file.src_uri.startswith(API_REFERENCE_DIR):
+        return html
+    return mark_first_uses(html)
 
 
 def on_post_build(config: Any) -> None:

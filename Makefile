@@ -33,7 +33,7 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 # modules that are imported, so the cache must be writable.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup serve build test check update standalone lint lint-only version publish zensical links pdf screenshots perf lock lock-gpu browser clean npm lighthouse
+.PHONY: setup serve build test check update standalone lint lint-only version publish zensical links pdf screenshots perf lock lock-gpu browser clean npm a11y lighthouse
 
 setup: $(STAMP)
 
@@ -181,11 +181,20 @@ NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json 
 npm: $(NPM_STAMP)
 
 $(NPM_STAMP):
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "The site checks need Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; fi; \
+	fi
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Lighthouse (mobile) on the home page, the heaviest concept page and the architectures
 # page: performance, accessibility, best practices and SEO at least 95 (a few minutes).
+# axe-core on every page in both palettes, and every page's transfer budget (minutes:
+# a lane of its own, like standalone; make test audits the home page only).
+a11y: setup browser npm
+	$(BIN)/pytest -p no:cacheprovider -m a11y tests/test_accessibility.py
+
 lighthouse: setup browser npm
 	$(BIN)/pytest -p no:cacheprovider -m lighthouse -s tests/test_lighthouse.py
 

@@ -1,9 +1,13 @@
 """Every reader: axe-core on every page in both palettes, keyboard only, alt text, page weight.
 
-One browser and the session's built site serve every test here. Each page is
-opened once: axe runs all its WCAG A/AA and best-practice rules in the light
-palette, then, switched to the dark palette, the rules whose outcome depends
-on colours; the bytes the page transferred are counted on the way.
+One browser and the session's built site serve every test here. In the
+`a11y` lane (`make a11y`), each page is opened once: axe runs all its WCAG
+A/AA and best-practice rules in the light palette, then, switched to the
+dark palette, the rules whose outcome depends on colours; the bytes the page
+transferred are counted on the way. That costs minutes of browser time on
+this machine, so `make test` audits the home page the same way (the header,
+search dialog, palette and footer every page shares) and leaves the whole
+site to its own lane, as `make standalone` is for the scripts.
 """
 
 from __future__ import annotations
@@ -38,16 +42,15 @@ class Visit:
     sizes: dict[str, int]
 
 
-@pytest.fixture(scope="module")
-def visits(built_site, served_site, browser) -> dict[str, Visit]:
-    """Every page opened once: axe in the light palette, colour rules in the dark, bytes."""
+def _visit(built_site, served_site, browser, paths: list[str]) -> dict[str, Visit]:
+    """Open each page once: axe in the light palette, colour rules in the dark, bytes."""
     log = PageLog()
     page = local_page(browser, log)
     with_axe(page)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     visits = {}
-    for path in site_pages(built_site):
+    for path in paths:
         requested.clear()
         page.goto(f"{served_site}/{path}")
         set_palette(page, "light")
@@ -60,6 +63,21 @@ def visits(built_site, served_site, browser) -> dict[str, Visit]:
     return visits
 
 
+@pytest.fixture(scope="module")
+def visits(built_site, served_site, browser) -> dict[str, Visit]:
+    """Every page of the site, visited as `_visit` does."""
+    return _visit(built_site, served_site, browser, site_pages(built_site))
+
+
+def test_the_home_page_has_no_serious_accessibility_fault_in_either_palette(
+    built_site, served_site, browser
+):
+    home = _visit(built_site, served_site, browser, [""])[""]
+    problems = [f"light: {v}" for v in home.light] + [f"dark: {v}" for v in home.dark]
+    assert not problems, "\n".join(problems)
+    assert sum(home.sizes.values()) <= PAGE_BUDGET, home.sizes
+
+
 def _report(visits: dict[str, Visit], palette: str) -> list[str]:
     return [
         f"{path or '/'} ({palette}): {violation}"
@@ -68,17 +86,20 @@ def _report(visits: dict[str, Visit], palette: str) -> list[str]:
     ]
 
 
+@pytest.mark.a11y
 def test_no_page_has_a_serious_accessibility_fault_in_the_light_palette(visits):
     assert len(visits) > 20
     problems = _report(visits, "light")
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.a11y
 def test_no_page_has_a_colour_fault_in_the_dark_palette(visits):
     problems = _report(visits, "dark")
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.a11y
 def test_every_page_stays_within_its_transfer_budget(visits):
     weights = {path or "/": sum(visit.sizes.values()) for path, visit in visits.items()}
     heavy = {path: weight for path, weight in weights.items() if weight > PAGE_BUDGET}

@@ -15,7 +15,7 @@ class Tagger(nn.Module):
         self.head = nn.Linear(2 * UNITS, 4)
 
     def forward(self, x):
-        sequence, (h_n, c_n) = self.lstm(x)  # every step's output, and the final states
+        sequence, _ = self.lstm(x)  # every step's output; the final states are dropped
         return self.head(sequence)
 
 

@@ -16,8 +16,8 @@ model = keras.Model(inputs, outputs)
 # %% Shapes
 x = keras.random.normal((2, STEPS, FEATURES), seed=0)
 print("final state:", tuple(final_state.shape))
-for cell in cells.cells:
+for level, cell in enumerate(cells.cells):
     for weight in cell.weights:
-        print(f"{weight.path.split('/')[-2]}/{weight.name:<17}{tuple(weight.shape)}")
+        print(f"{f'cell {level} {weight.name}':<24}{tuple(weight.shape)}")
 output_shape = tuple(model(x).shape)
 print("output:", output_shape)

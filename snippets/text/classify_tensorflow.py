@@ -82,7 +82,7 @@ loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 optimizer = keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=MOMENTUM)
 
 
-@tf.function  # one graph for the whole step: the GRU's loop runs far faster than eagerly
+@tf.function  # the whole training step as one graph
 def train_step(ids, labels):
     with tf.GradientTape() as tape:
         loss = loss_fn(labels, model(ids, training=True))

@@ -6,7 +6,6 @@ keras.utils.set_random_seed(0)
 
 # %% Two stacked GRU layers; the last layer's final state feeds a classifier
 # One RNN layer over stacked cells holds both levels, as PyTorch's one GRU module does.
-# (Two GRU layers, the first with return_sequences=True, compute the same function.)
 inputs = keras.Input(shape=(STEPS, FEATURES))
 cells = keras.layers.StackedRNNCells([keras.layers.GRUCell(UNITS), keras.layers.GRUCell(UNITS)])
 final_state = keras.layers.RNN(cells, name="gru")(inputs)  # the top cell's final output

@@ -525,3 +525,19 @@ def test_keras_gate_order_on_a_pytorch_gru_is_a_different_function():
     cell.bias.assign(np.stack([gru.bias_ih_l0.detach().numpy(), gru.bias_hh_l0.detach().numpy()]))
     divergence = compare_models(model, twin, links, inputs).first_divergence()
     assert divergence is not None and divergence.torch_name == "rnn.rnn"
+
+
+def test_layer_norm_over_another_axis_is_refused_and_named():
+    model = Stack(norm=nn.LayerNorm(4))
+    twin = _keras((4, 4), keras.layers.LayerNormalization(axis=1, epsilon=1e-5, name="norm"))
+    with pytest.raises(
+        TransferError, match=r"norm .* differ in normalised axis: \[-1\] against \[1\]"
+    ):
+        torch_to_keras(model, twin, links_by_name(model, twin))
+
+
+def test_a_bidirectional_module_needs_a_bidirectional_layer():
+    model = Stack(rnn=Recurrent(nn.LSTM(3, 2, batch_first=True, bidirectional=True), True))
+    twin = _keras((5, 3), keras.layers.LSTM(4, return_sequences=True, name="rnn.rnn"))
+    with pytest.raises(TransferError, match=r"rnn\.rnn: PyTorch bidirectional=True needs"):
+        torch_to_keras(model, twin, links_by_name(model, twin))

@@ -288,7 +288,10 @@ def _layer_norm(
 ) -> list[Conversion]:
     _check_setting(link, "eps", module.eps, layer.epsilon)
     axes = layer.axis if isinstance(layer.axis, list) else [layer.axis]
-    rank = len(layer.input.shape) if layer._inbound_nodes else None
+    try:  # an axis given as a positive number is the last one if it is rank - 1
+        rank: int | None = len(layer.input.shape)
+    except (AttributeError, ValueError):  # a layer never called on a Keras tensor
+        rank = None
     last = [-1] if axes == [-1] or (rank is not None and axes == [rank - 1]) else axes
     _check_setting(link, "normalised axes (last only)", len(module.normalized_shape), len(axes))
     _check_setting(link, "normalised axis", [-1], last)

@@ -120,3 +120,132 @@ def test_default_bias_init_differs(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "training/defaults")
     assert (to_numpy(pytorch["linear"].bias) != 0).any()
     assert (to_numpy(tensorflow["dense"].bias) == 0).all()
+
+
+# --- sequences: recurrent layers, padding, attention -------------------------------
+
+
+@pytest.mark.xdist_group("topic-recurrent")
+def test_gru_gate_order_differs_and_reordering_matches(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "recurrent/gotcha_gate_order")
+    assert _max_diff(pytorch["output"], tensorflow["output_torch_order"]) > 0.1
+    assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-5
+
+
+@pytest.mark.xdist_group("topic-recurrent")
+def test_lstm_gates_share_an_order_but_pytorch_keeps_two_biases(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "recurrent/lstm")
+    units, directions = pytorch["UNITS"], 2
+    # 4 gates x units extra per direction: PyTorch's b_hh beside b_ih.
+    extra = pytorch["parameter_count"] - tensorflow["parameter_count"]
+    assert extra == 4 * units * directions
+    # Same gate order: the transfer's LSTM conversion reorders nothing (see test_transfer).
+    from dlref.bridge.transfer import _GATE_ORDER
+
+    assert _GATE_ORDER["LSTM"] == (0, 1, 2, 3) and _GATE_ORDER["GRU"] == (1, 0, 2)
+
+
+@pytest.mark.xdist_group("topic-recurrent")
+def test_gru_reset_after_false_differs_for_more_than_one_unit(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "recurrent/gotcha_reset_after")
+    assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-5
+    before = to_numpy(tensorflow["output_before"])
+    # The first step starts from h = 0, where the reset gate has nothing to act on.
+    assert _max_diff(to_numpy(pytorch["output"])[:, :1], before[:, :1]) < 1e-5
+    assert _max_diff(pytorch["output"], before) > 1e-3
+    # With one unit, r * (u h) equals (r h) * u: the two conventions coincide.
+    assert _max_diff(pytorch["output_one_unit"], tensorflow["output_one_unit"]) < 1e-5
+
+
+def test_gru_reset_after_false_cannot_be_matched_by_any_pytorch_gru():
+    """The candidate of unit j depends on the reset gate of unit i != j only in Keras.
+
+    PyTorch's candidate is n_j = tanh(a_j + r_j * (W_hn h + b_hn)_j): raising the reset
+    gate of unit 0 (through its input bias) changes n_0 and nothing else, whatever the
+    weights. Keras's reset_after=False candidate is tanh(a + (r * h) U): unit 1 changes too.
+    """
+    import keras
+
+    def one_step(reset_bias_0):
+        cell = keras.layers.GRUCell(2, reset_after=False)
+        cell.build((None, 1))
+        kernel = np.zeros((1, 6), np.float32)
+        recurrent = np.zeros((2, 6), np.float32)
+        recurrent[:, 4:] = [[0.0, 1.0], [1.0, 0.0]]  # candidate: h swapped between units
+        bias = np.array([-30, -30, reset_bias_0, 0, 0, 0], np.float32)  # z = 0: output = hh
+        cell.set_weights([kernel, recurrent, bias])
+        h = np.array([[1.0, 1.0]], np.float32)
+        return np.asarray(cell(np.zeros((1, 1), np.float32), [h])[0])[0]
+
+    closed, open_ = one_step(-30.0), one_step(30.0)  # reset gate of unit 0: 0, then 1
+    assert abs(open_[1] - closed[1]) > 0.5  # unit 1's candidate follows unit 0's gate
+    assert abs(open_[0] - closed[0]) < 1e-6
+
+    torch = pytest.importorskip("torch")
+    gru = torch.nn.GRUCell(1, 2)
+    with torch.no_grad():
+        gru.weight_ih.zero_()
+        gru.weight_hh.normal_()
+        gru.bias_hh.normal_()
+        gru.bias_ih.zero_()
+        h = torch.ones(1, 2)
+        gru.bias_ih[0] = -30.0  # reset gate of unit 0 closed
+        closed_t = gru(torch.zeros(1, 1), h)[0]
+        gru.bias_ih[0] = 30.0  # open
+        open_t = gru(torch.zeros(1, 1), h)[0]
+    assert abs(float(open_t[1] - closed_t[1])) < 1e-6  # unit 1 never sees unit 0's gate
+
+
+@pytest.mark.xdist_group("topic-recurrent")
+def test_batch_first_false_reads_the_batch_as_time_without_error(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "recurrent/gotcha_batch_first")
+    default = to_numpy(pytorch["output_default"])
+    assert default.shape == to_numpy(pytorch["output"]).shape  # (4, 5, 2) both: no error
+    assert _max_diff(default, pytorch["output"]) > 1e-2
+    assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-5
+
+
+@pytest.mark.xdist_group("topic-text")
+def test_keras_pads_at_the_front_by_default_and_pytorch_at_the_end(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "text/vocabulary")
+    front = to_numpy(tensorflow["padded_default"])
+    assert (front[1, :3] == 0).all() and (to_numpy(pytorch["padded"])[1, 3:] == 0).all()
+    assert np.array_equal(to_numpy(pytorch["padded"]), to_numpy(tensorflow["padded"]))
+    # padding_idx keeps row 0 at zero; mask_zero leaves it an ordinary row.
+    assert not to_numpy(pytorch["embedding"].weight[0]).any()
+    assert to_numpy(tensorflow["embedding"].embeddings)[0].any()
+
+
+@pytest.mark.xdist_group("topic-text")
+def test_packing_and_masking_agree_on_final_states_not_on_padded_outputs(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "text/gotcha_packing")
+    # Without packing or a mask, the padding changes the short sequence's final state.
+    assert _max_diff(pytorch["final_state"], pytorch["final_state_unmasked"]) > 1e-2
+    assert _max_diff(pytorch["final_state"], tensorflow["final_state"]) < 1e-5
+    # At padded steps PyTorch's unpacked output is zero, Keras repeats the last state.
+    torch_padded = to_numpy(pytorch["sequence"])[1, 2:]
+    keras_padded = to_numpy(tensorflow["sequence"])[1, 2:]
+    assert not torch_padded.any()
+    np.testing.assert_allclose(keras_padded, np.broadcast_to(keras_padded[0], (2, 2)))
+    assert _max_diff(keras_padded[0], to_numpy(tensorflow["final_state"])[1]) < 1e-6
+
+
+@pytest.mark.xdist_group("topic-attention")
+def test_attention_mask_polarity_differs(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "attention/gotcha_mask")
+    keep = to_numpy(pytorch["keep"])
+    assert np.array_equal(keep, to_numpy(tensorflow["keep"]))
+    # nn.MultiheadAttention's key_padding_mask: True = ignore. Given keep, it attends
+    # only to the padding; Keras's attention_mask: True = attend.
+    wrong = to_numpy(pytorch["weights_wrong"])[0]
+    assert np.allclose(wrong[:, ~keep[0]].sum(axis=1), 1.0)
+    assert np.allclose(to_numpy(tensorflow["weights"])[0][:, ~keep[0]], 0.0)
+    assert _max_diff(pytorch["weights"], tensorflow["weights"]) < 1e-6
+
+
+@pytest.mark.xdist_group("topic-attention")
+def test_layer_norm_epsilon_defaults_differ(snippet_runs):
+    pytorch, tensorflow = _runs(snippet_runs, "attention/gotcha_layernorm")
+    assert pytorch["norm"].eps == 1e-5 and tensorflow["norm_default"].epsilon == 1e-3
+    assert _max_diff(pytorch["output"], tensorflow["output_default"]) > 0.5
+    assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-5

@@ -4,6 +4,12 @@ After `dlref.bridge.transfer` copied the weights, `compare_models` runs both
 models in inference mode and compares, for every linked layer, its output and
 the loss's gradient with respect to its main weight. The result, a
 `TransferReport`, names the first layer where the two differ.
+
+Sequence layers are compared batch-first. A PyTorch recurrent layer returns
+``(output, h_n)`` (``(output, (h_n, c_n))`` for an LSTM): its output sequence
+is compared with a Keras layer that returns sequences, its last layer's final
+hidden states (both directions, concatenated) with one that does not. A
+``MultiheadAttention`` returns ``(output, weights)``: the output is compared.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dlref.bridge.transfer import (
     Conversion,
     LayerLink,
     TransferError,
+    attribute,
     conversions,
     resolve_links,
 )
@@ -112,14 +119,47 @@ class _SideResult:
 
 
 def _main_weight(module: torch.nn.Module, layer: keras.Layer, link: LayerLink) -> Conversion:
-    """The conversion of the weight whose gradient is compared: kernel, gamma or embeddings.
+    """The conversion of the weight whose gradient is compared.
 
-    Every supported PyTorch layer calls that weight ``weight``.
+    It is the first conversion of learnable parameters (not running
+    statistics): the kernel, gamma, embeddings or input projection.
     """
+    parameters = {name for name, _ in module.named_parameters()}
     for conversion in conversions(module, layer, link):
-        if conversion[0] == "weight":
+        if all(name in parameters for name in conversion.torch_attrs):
             return conversion
     raise TransferError(f"{link.torch_name}: no learnable weight to compare (affine=False?)")
+
+
+def _flat(arrays: list[Array]) -> Array:
+    """Several converted weights as one vector, so that one number sums up their difference."""
+    return np.concatenate([np.asarray(a, dtype=np.float32).reshape(-1) for a in arrays])
+
+
+def _detached(value: Any) -> Any:
+    """A copy of an output: a tensor, or the tuple a recurrent or attention layer returns."""
+    if isinstance(value, tuple):
+        return tuple(_detached(item) for item in value)
+    return None if value is None else value.detach().clone()
+
+
+def _comparable_torch_output(module: torch.nn.Module, output: Any, keras_ndim: int) -> Array:
+    """A PyTorch module's output in the form the Keras layer returns (see the module notes)."""
+    from torch import nn
+
+    if not isinstance(output, tuple):
+        return output.numpy()
+    batch_first = getattr(module, "batch_first", True)
+    if isinstance(module, nn.RNNBase):
+        sequence, final = output
+        final = final[0] if isinstance(module, nn.LSTM) else final  # (h_n, c_n) -> h_n
+        if keras_ndim == 2:  # the Keras layer returns the final state only
+            directions = 2 if module.bidirectional else 1
+            last = final[-directions:]  # (directions, batch, hidden) of the last layer
+            return last.permute(1, 0, 2).reshape(last.shape[1], -1).numpy()
+        return (sequence if batch_first else sequence.transpose(0, 1)).numpy()
+    first = output[0]
+    return (first if batch_first else first.transpose(0, 1)).numpy()
 
 
 def _to_channels_last(array: Array) -> Array:
@@ -152,18 +192,17 @@ def _run_torch(
     resolved: list[tuple[Any, Any]],
     main_weights: list[Conversion],
     inputs: Array,
+    keras_ndims: list[int],
 ) -> _SideResult:
     """Run the PyTorch model forward and backward, capturing each linked module's output."""
     import torch
 
-    captured: dict[str, torch.Tensor] = {}
+    captured: dict[str, Any] = {}
     hooks = [
         module.register_forward_hook(
             # A copy: an in-place activation after the layer (ReLU(inplace=True),
             # as torchvision uses) would otherwise overwrite the captured output.
-            lambda _m, _i, out, name=link.torch_name: captured.__setitem__(
-                name, out.detach().clone()
-            )
+            lambda _m, _i, out, name=link.torch_name: captured.__setitem__(name, _detached(out))
         )
         for link, (module, _) in zip(links, resolved, strict=True)
     ]
@@ -178,11 +217,20 @@ def _run_torch(
     torch_model.zero_grad()
     (out * torch.from_numpy(_loss_projection(tuple(out.shape)))).sum().backward()
     weight_grads = [
-        to_keras(getattr(module, torch_attr).grad.numpy())
-        for (module, _), (torch_attr, _, to_keras, _) in zip(resolved, main_weights, strict=True)
+        _flat(
+            conversion.to_keras(
+                [attribute(module, name).grad.numpy() for name in conversion.torch_attrs]
+            )
+        )
+        for (module, _), conversion in zip(resolved, main_weights, strict=True)
     ]
     return _SideResult(
-        layer_outputs=[_to_channels_last(captured[link.torch_name].numpy()) for link in links],
+        layer_outputs=[
+            _to_channels_last(
+                _comparable_torch_output(module, captured[link.torch_name], keras_ndim)
+            )
+            for link, (module, _), keras_ndim in zip(links, resolved, keras_ndims, strict=True)
+        ],
         weight_grads=weight_grads,
         output=_to_channels_last(out.detach().numpy()),
         input_grad=_to_channels_last(x.grad.numpy()) if floating_input else None,
@@ -200,26 +248,38 @@ def _run_keras(
     import tensorflow as tf
 
     probe = keras.Model(
-        keras_model.inputs, [layer.output for _, layer in resolved] + [keras_model.outputs[0]]
+        keras_model.inputs,
+        [_first(layer.output) for _, layer in resolved] + [keras_model.outputs[0]],
     )
     x = tf.constant(_to_channels_last(np.asarray(inputs)))
-    weights = [
-        getattr(layer, keras_attr)
-        for (_, layer), (_, keras_attr, _, _) in zip(resolved, main_weights, strict=True)
+    groups = [
+        [attribute(layer, name) for name in conversion.keras_attrs]
+        for (_, layer), conversion in zip(resolved, main_weights, strict=True)
     ]
+    weights = [variable for group in groups for variable in group]
     with tf.GradientTape() as tape:
         tape.watch(x)
         *layer_outputs, out = probe(x, training=False)
         projection = _to_channels_last(_loss_projection(_channels_first_shape(out)))
         loss = tf.reduce_sum(out * projection)
     input_grad, *weight_grads = tape.gradient(loss, [x, *weights])
+    # An Embedding's gradient arrives as IndexedSlices: make it dense.
+    dense = [np.asarray(tf.convert_to_tensor(grad)) for grad in weight_grads]
+    grouped, start = [], 0
+    for group in groups:
+        grouped.append(_flat(dense[start : start + len(group)]))
+        start += len(group)
     return _SideResult(
         layer_outputs=[np.asarray(value) for value in layer_outputs],
-        # An Embedding's gradient arrives as IndexedSlices: make it dense.
-        weight_grads=[np.asarray(tf.convert_to_tensor(grad)) for grad in weight_grads],
+        weight_grads=grouped,
         output=np.asarray(out),
         input_grad=None if input_grad is None else np.asarray(input_grad),
     )
+
+
+def _first(output: Any) -> Any:
+    """A layer's main output: the first of several (a Keras RNN with ``return_state=True``)."""
+    return output[0] if isinstance(output, list | tuple) else output
 
 
 def _channels_first_shape(keras_output: Any) -> tuple[int, ...]:
@@ -255,19 +315,26 @@ def compare_models(
     Raises:
         TransferError: A BatchNorm layer has no learnable scale to compare.
     """
+    import keras
+
     torch_model.eval()
     resolved = resolve_links(torch_model, keras_model, links)
     main_weights = [
         _main_weight(module, layer, link)
         for link, (module, layer) in zip(links, resolved, strict=True)
     ]
-    torch_side = _run_torch(torch_model, links, resolved, main_weights, inputs)
     keras_side = _run_keras(keras_model, resolved, main_weights, inputs)
+    keras_ndims = [output.ndim for output in keras_side.layer_outputs]
+    torch_side = _run_torch(torch_model, links, resolved, main_weights, inputs, keras_ndims)
 
     diffs = []
     for index, (link, (_, layer)) in enumerate(zip(links, resolved, strict=True)):
         torch_output = torch_side.layer_outputs[index]
-        activation = getattr(layer, "activation", None)
+        activation = (
+            layer.activation
+            if isinstance(layer, keras.layers.Dense | keras.layers.Conv2D)
+            else None
+        )
         if activation is not None:
             # A Keras layer may fuse its activation (Conv2D(..., activation="relu")),
             # where PyTorch uses a separate module: compare after the same activation.

@@ -12,6 +12,22 @@ partner. Each pair is converted by its layer type:
 - ``BatchNorm1d/2d`` and ``BatchNormalization``: weight, bias, running mean
   and variance; eps and momentum must match (PyTorch 0.1 is Keras 0.9).
 - ``Embedding`` and ``Embedding``: the same matrix.
+- ``RNN``, ``LSTM``, ``GRU`` and ``SimpleRNN``, ``LSTM``, ``GRU``: the kernels
+  are the weights transposed, gate block by gate block. LSTM gates are in the
+  same order in both (input, forget, cell, output); GRU gates are not
+  (PyTorch reset, update, new; Keras update, reset, candidate). PyTorch adds
+  two biases, ``b_ih + b_hh``; Keras LSTM and SimpleRNN hold their sum, and
+  Keras GRU with ``reset_after=True`` holds both, as a ``(2, 3 * units)``
+  array. A GRU with ``reset_after=False`` computes another function and is
+  refused. ``bidirectional=True`` pairs with ``Bidirectional``
+  (``merge_mode="concat"``), ``num_layers > 1`` with ``RNN`` over
+  ``StackedRNNCells``.
+- ``MultiheadAttention`` and ``MultiHeadAttention``: the packed ``(3E, E)``
+  input projection is split into the query, key and value kernels, each
+  ``(E, heads, head_dim)``; the output projection becomes
+  ``(heads, head_dim, E)``.
+- ``LayerNorm`` and ``LayerNormalization``: weight and bias; eps must match
+  (PyTorch's default 1e-5, Keras's 1e-3).
 
 Layers without weights (activations, pooling, dropout, flatten) are not
 paired; `dlref.bridge.model_diff.compare_models` still sees their effect in
@@ -56,10 +72,25 @@ class LayerLink:
 
 
 def _weighted_torch_modules(model: torch.nn.Module) -> dict[str, torch.nn.Module]:
-    return {
+    """Modules that hold weights themselves; a ``MultiheadAttention`` counts as one.
+
+    Its ``out_proj`` child is converted with it, as Keras keeps the output
+    projection inside its ``MultiHeadAttention`` layer.
+    """
+    from torch import nn
+
+    modules = {
         name: module
         for name, module in model.named_modules()
         if name and (any(True for _ in module.parameters(recurse=False)) or module._buffers)
+    }
+    wholes = [
+        name for name, module in model.named_modules() if isinstance(module, nn.MultiheadAttention)
+    ]
+    return {
+        name: module
+        for name, module in modules.items()
+        if not any(name.startswith(f"{whole}.") for whole in wholes if whole)
     }
 
 
@@ -113,17 +144,69 @@ def links_by_name(
 
 # --- conversions, one per layer type ----------------------------------------
 
-# (PyTorch attribute, Keras weight attribute, to Keras, to PyTorch)
-Conversion = tuple[str, str, Callable[[Array], Array], Callable[[Array], Array]]
+
+@dataclass(frozen=True)
+class Conversion:
+    """How some weights of a PyTorch module become weights of a Keras layer, and back.
+
+    Most conversions take one array to one array. Some do not: PyTorch's two
+    recurrent biases become one Keras bias, and its packed attention input
+    projection becomes three Keras kernels.
+
+    Attributes:
+        torch_attrs: Attribute paths on the PyTorch module (``"out_proj.weight"``).
+        keras_attrs: Attribute paths on the Keras layer (``"forward_layer.cell.kernel"``).
+        to_keras: Turns the PyTorch arrays, in order, into the Keras arrays.
+        to_torch: Turns the Keras arrays, in order, into the PyTorch arrays.
+    """
+
+    torch_attrs: tuple[str, ...]
+    keras_attrs: tuple[str, ...]
+    to_keras: Callable[[list[Array]], list[Array]]
+    to_torch: Callable[[list[Array]], list[Array]]
+
+
+def _one(
+    torch_attr: str,
+    keras_attr: str,
+    to_keras: Callable[[Array], Array],
+    to_torch: Callable[[Array], Array],
+) -> Conversion:
+    """A conversion of one array into one array."""
+    return Conversion(
+        (torch_attr,),
+        (keras_attr,),
+        lambda arrays: [to_keras(arrays[0])],
+        lambda arrays: [to_torch(arrays[0])],
+    )
+
+
+def attribute(owner: Any, path: str) -> Any:
+    """Follow a dotted attribute path; a number indexes a list (``"cell.cells.0.kernel"``).
+
+    Args:
+        owner: A PyTorch module or a Keras layer.
+        path: The path.
+
+    Returns:
+        The tensor or variable it names.
+    """
+    for part in path.split("."):
+        owner = owner[int(part)] if part.isdigit() else getattr(owner, part)
+    return owner
 
 
 def _same(array: Array) -> Array:
     return array
 
 
+def _transpose(array: Array) -> Array:
+    return array.T
+
+
 def _linear_kernel(link: LayerLink) -> tuple[Callable[[Array], Array], Callable[[Array], Array]]:
     if link.flatten_from is None:
-        return (lambda w: w.T), (lambda k: k.T)
+        return _transpose, _transpose
     channels, height, width = link.flatten_from
 
     def to_keras(weight: Array) -> Array:
@@ -142,13 +225,16 @@ def _linear_kernel(link: LayerLink) -> tuple[Callable[[Array], Array], Callable[
 def conversions(module: torch.nn.Module, layer: keras.Layer, link: LayerLink) -> list[Conversion]:
     """Return how each weight of a linked layer converts between the frameworks.
 
+    The first conversion of learnable weights is the layer's main weight, the
+    one whose gradient `dlref.bridge.model_diff.compare_models` compares.
+
     Args:
         module: The PyTorch module.
         layer: The Keras layer linked to it.
         link: The link (its ``flatten_from`` changes a ``Linear`` kernel's row order).
 
     Returns:
-        One ``(PyTorch attribute, Keras attribute, to Keras, to PyTorch)`` per weight.
+        The conversions, one per group of weights that convert together.
 
     Raises:
         TransferError: The layer type is not supported, or a setting differs.
@@ -158,8 +244,8 @@ def conversions(module: torch.nn.Module, layer: keras.Layer, link: LayerLink) ->
     kind = type(module).__name__
     if isinstance(module, nn.Linear):
         to_keras, to_torch = _linear_kernel(link)
-        pairs: list[Conversion] = [("weight", "kernel", to_keras, to_torch)]
-        return [*pairs, ("bias", "bias", _same, _same)] if module.bias is not None else pairs
+        pairs = [_one("weight", "kernel", to_keras, to_torch)]
+        return [*pairs, _one("bias", "bias", _same, _same)] if module.bias is not None else pairs
     if isinstance(module, nn.Conv2d):
         if module.groups != 1:
             raise TransferError(f"{link.torch_name}: grouped convolutions are not supported")
@@ -167,28 +253,210 @@ def conversions(module: torch.nn.Module, layer: keras.Layer, link: LayerLink) ->
         _check_setting(link, "stride", module.stride, tuple(layer.strides))
         _check_setting(link, "dilation", module.dilation, tuple(layer.dilation_rate))
         pairs = [
-            (
+            _one(
                 "weight",
                 "kernel",
                 lambda w: w.transpose(2, 3, 1, 0),  # OIHW -> HWIO
                 lambda k: k.transpose(3, 2, 0, 1),  # HWIO -> OIHW
             )
         ]
-        return [*pairs, ("bias", "bias", _same, _same)] if module.bias is not None else pairs
+        return [*pairs, _one("bias", "bias", _same, _same)] if module.bias is not None else pairs
     if isinstance(module, nn.BatchNorm1d | nn.BatchNorm2d):
         _check_setting(link, "eps", module.eps, layer.epsilon)
         # PyTorch's momentum weighs the new batch statistic, Keras's the old running value.
         _check_setting(link, "momentum (Keras: 1 - PyTorch)", module.momentum, 1 - layer.momentum)
         pairs = [
-            ("running_mean", "moving_mean", _same, _same),
-            ("running_var", "moving_variance", _same, _same),
+            _one("running_mean", "moving_mean", _same, _same),
+            _one("running_var", "moving_variance", _same, _same),
         ]
         if module.affine:
-            pairs += [("weight", "gamma", _same, _same), ("bias", "beta", _same, _same)]
+            pairs += [_one("weight", "gamma", _same, _same), _one("bias", "beta", _same, _same)]
         return pairs
     if isinstance(module, nn.Embedding):
-        return [("weight", "embeddings", _same, _same)]
+        return [_one("weight", "embeddings", _same, _same)]
+    if isinstance(module, nn.LayerNorm):
+        return _layer_norm(module, layer, link)
+    if isinstance(module, nn.RNN | nn.LSTM | nn.GRU):
+        return _recurrent(module, layer, link)
+    if isinstance(module, nn.MultiheadAttention):
+        return _attention(module, layer, link)
     raise TransferError(f"{link.torch_name}: no conversion for PyTorch {kind}")
+
+
+def _layer_norm(
+    module: torch.nn.LayerNorm, layer: keras.Layer, link: LayerLink
+) -> list[Conversion]:
+    _check_setting(link, "eps", module.eps, layer.epsilon)
+    axes = layer.axis if isinstance(layer.axis, list) else [layer.axis]
+    try:  # an axis given as a positive number is the last one if it is rank - 1
+        rank: int | None = len(layer.input.shape)
+    except (AttributeError, ValueError):  # a layer never called on a Keras tensor
+        rank = None
+    last = [-1] if axes == [-1] or (rank is not None and axes == [rank - 1]) else axes
+    _check_setting(link, "normalised axes (last only)", len(module.normalized_shape), len(axes))
+    _check_setting(link, "normalised axis", [-1], last)
+    affine = module.weight is not None
+    _check_setting(link, "scale (elementwise_affine)", affine, bool(layer.scale))
+    _check_setting(link, "bias (center)", module.bias is not None, bool(layer.center))
+    pairs = [_one("weight", "gamma", _same, _same)] if affine else []
+    return [*pairs, _one("bias", "beta", _same, _same)] if module.bias is not None else pairs
+
+
+# Where each PyTorch gate block goes in Keras's order: Keras block k is PyTorch block
+# _GATE_ORDER[kind][k]. LSTM: both i, f, g (Keras: c), o. GRU: PyTorch r, z, n; Keras z, r, h.
+_GATE_ORDER = {"RNN": (0,), "LSTM": (0, 1, 2, 3), "GRU": (1, 0, 2)}
+_KERAS_CELL = {"RNN": "SimpleRNNCell", "LSTM": "LSTMCell", "GRU": "GRUCell"}
+
+
+def _reorder(order: tuple[int, ...], array: Array, inverse: bool = False) -> Array:
+    """Reorder gate blocks along the first axis (PyTorch -> Keras, or back)."""
+    blocks = np.split(array, len(order), axis=0)
+    if inverse:
+        restored: list[Array] = [blocks[0]] * len(order)
+        for keras_index, torch_index in enumerate(order):
+            restored[torch_index] = blocks[keras_index]
+        return np.concatenate(restored, axis=0)
+    return np.concatenate([blocks[i] for i in order], axis=0)
+
+
+def _keras_cells(module: torch.nn.RNNBase, layer: keras.Layer, link: LayerLink) -> list[Any]:
+    """The Keras cell of each PyTorch direction and layer, as ``(suffix, cell path)``."""
+    import keras
+
+    if module.bidirectional:
+        if not isinstance(layer, keras.layers.Bidirectional):
+            raise TransferError(
+                f"{link.torch_name}: PyTorch bidirectional=True needs a Keras Bidirectional layer"
+            )
+        if module.num_layers != 1:
+            raise TransferError(
+                f"{link.torch_name}: a bidirectional stack has no single Keras layer; "
+                "use one PyTorch module and one Keras Bidirectional layer per level"
+            )
+        _check_setting(link, "merge of directions", "concat", layer.merge_mode)
+        return [("_l0", "forward_layer.cell"), ("_l0_reverse", "backward_layer.cell")]
+    if isinstance(layer, keras.layers.Bidirectional):
+        raise TransferError(f"{link.torch_name}: Keras Bidirectional needs bidirectional=True")
+    _check_setting(link, "go_backwards", False, bool(layer.go_backwards))
+    if isinstance(layer.cell, keras.layers.StackedRNNCells):
+        _check_setting(link, "number of layers", module.num_layers, len(layer.cell.cells))
+        return [(f"_l{k}", f"cell.cells.{k}") for k in range(module.num_layers)]
+    _check_setting(link, "number of layers", module.num_layers, 1)
+    return [("_l0", "cell")]
+
+
+def _recurrent(module: torch.nn.RNNBase, layer: keras.Layer, link: LayerLink) -> list[Conversion]:
+    kind = type(module).__name__
+    order = _GATE_ORDER[kind]
+    cells = _keras_cells(module, layer, link)
+    if getattr(module, "proj_size", 0):
+        raise TransferError(f"{link.torch_name}: LSTM proj_size has no Keras counterpart")
+
+    def to_keras_kernel(weight: Array) -> Array:
+        return _reorder(order, weight).T
+
+    def to_torch_kernel(kernel: Array) -> Array:
+        return _reorder(order, kernel.T, inverse=True)
+
+    pairs: list[Conversion] = []
+    for suffix, path in cells:
+        cell = attribute(layer, path)
+        _check_setting(link, "cell type", _KERAS_CELL[kind], type(cell).__name__)
+        _check_setting(link, "hidden size (units)", module.hidden_size, cell.units)
+        _check_setting(link, "bias (use_bias)", module.bias, bool(cell.use_bias))
+        activation = module.nonlinearity if kind == "RNN" else "tanh"
+        _check_setting(link, "activation", activation, cell.activation.__name__)
+        if kind != "RNN":
+            _check_setting(
+                link, "recurrent activation", "sigmoid", cell.recurrent_activation.__name__
+            )
+        if kind == "GRU" and not cell.reset_after:
+            raise TransferError(
+                f"{link.torch_name} (PyTorch) and {link.keras_name} (Keras) differ in reset_after: "
+                "PyTorch applies the reset gate after the recurrent matrix (Keras "
+                "reset_after=True); reset_after=False computes another function"
+            )
+
+        pairs.append(_one(f"weight_ih{suffix}", f"{path}.kernel", to_keras_kernel, to_torch_kernel))
+        pairs.append(
+            _one(f"weight_hh{suffix}", f"{path}.recurrent_kernel", to_keras_kernel, to_torch_kernel)
+        )
+        if module.bias:
+            pairs.append(_recurrent_bias(kind, order, suffix, path))
+    return pairs
+
+
+def _recurrent_bias(kind: str, order: tuple[int, ...], suffix: str, path: str) -> Conversion:
+    """PyTorch's ``b_ih`` and ``b_hh`` against Keras's one bias (two rows for a GRU)."""
+    names = (f"bias_ih{suffix}", f"bias_hh{suffix}")
+    if kind == "GRU":
+        # reset_after=True: row 0 is the input bias, row 1 the recurrent bias.
+        return Conversion(
+            names,
+            (f"{path}.bias",),
+            lambda b: [np.stack([_reorder(order, b[0]), _reorder(order, b[1])])],
+            lambda k: [_reorder(order, k[0][0], True), _reorder(order, k[0][1], True)],
+        )
+    # The two biases are only ever added: Keras keeps the sum, and the way back puts
+    # it all in b_ih (the split is not recoverable; the function is the same).
+    return Conversion(
+        names,
+        (f"{path}.bias",),
+        lambda b: [_reorder(order, b[0] + b[1])],
+        lambda k: [_reorder(order, k[0], True), np.zeros_like(k[0])],
+    )
+
+
+def _attention(
+    module: torch.nn.MultiheadAttention, layer: keras.Layer, link: LayerLink
+) -> list[Conversion]:
+    if not module._qkv_same_embed_dim:
+        raise TransferError(
+            f"{link.torch_name}: kdim or vdim other than embed_dim is not supported"
+        )
+    if module.bias_k is not None or module.add_zero_attn:
+        raise TransferError(f"{link.torch_name}: add_bias_kv and add_zero_attn are not supported")
+    embed, heads, head_dim = module.embed_dim, module.num_heads, module.head_dim
+    _check_setting(link, "number of heads", heads, layer.num_heads)
+    _check_setting(link, "head size (Keras key_dim)", head_dim, layer.key_dim)
+    _check_setting(link, "value head size (Keras value_dim)", head_dim, layer.value_dim)
+    _check_setting(link, "gated attention (Keras use_gate)", False, bool(layer._use_gate))
+    _check_setting(link, "bias", module.in_proj_bias is not None, bool(layer.use_bias))
+    projections = ("query_dense", "key_dense", "value_dense")
+
+    def split_kernels(packed: list[Array]) -> list[Array]:
+        # Rows of in_proj_weight: query, key, value; within each, head by head.
+        return [w.T.reshape(embed, heads, head_dim) for w in np.split(packed[0], 3)]
+
+    def pack_kernels(kernels: list[Array]) -> list[Array]:
+        return [np.concatenate([k.reshape(embed, heads * head_dim).T for k in kernels])]
+
+    pairs = [
+        Conversion(
+            ("in_proj_weight",),
+            tuple(f"{p}.kernel" for p in projections),
+            split_kernels,
+            pack_kernels,
+        ),
+        _one(
+            "out_proj.weight",
+            "output_dense.kernel",
+            lambda w: w.T.reshape(heads, head_dim, -1),
+            lambda k: k.reshape(heads * head_dim, -1).T,
+        ),
+    ]
+    if module.in_proj_bias is None:
+        return pairs
+    return [
+        *pairs,
+        Conversion(
+            ("in_proj_bias",),
+            tuple(f"{p}.bias" for p in projections),
+            lambda b: [part.reshape(heads, head_dim) for part in np.split(b[0], 3)],
+            lambda biases: [np.concatenate([b.reshape(-1) for b in biases])],
+        ),
+        _one("out_proj.bias", "output_dense.bias", _same, _same),
+    ]
 
 
 def _check_setting(link: LayerLink, setting: str, torch_value: Any, keras_value: Any) -> None:
@@ -256,12 +524,18 @@ def torch_to_keras(
     for link, (module, layer) in zip(
         links, resolve_links(torch_model, keras_model, links), strict=True
     ):
-        for torch_attr, keras_attr, to_keras, _ in conversions(module, layer, link):
-            value = to_keras(getattr(module, torch_attr).detach().cpu().numpy())
-            variable = getattr(layer, keras_attr)
-            if tuple(variable.shape) != value.shape:
-                raise _shape_error(link, (torch_attr, keras_attr), (value.shape, variable.shape))
-            variable.assign(value)
+        for conversion in conversions(module, layer, link):
+            sources = [
+                attribute(module, name).detach().cpu().numpy() for name in conversion.torch_attrs
+            ]
+            for keras_attr, value in zip(
+                conversion.keras_attrs, conversion.to_keras(sources), strict=True
+            ):
+                variable = attribute(layer, keras_attr)
+                if tuple(variable.shape) != value.shape:
+                    names = (", ".join(conversion.torch_attrs), keras_attr)
+                    raise _shape_error(link, names, (value.shape, variable.shape))
+                variable.assign(value)
 
 
 def keras_to_torch(
@@ -282,10 +556,16 @@ def keras_to_torch(
     for link, (module, layer) in zip(
         links, resolve_links(torch_model, keras_model, links), strict=True
     ):
-        for torch_attr, keras_attr, _, to_torch in conversions(module, layer, link):
-            value = to_torch(np.asarray(getattr(layer, keras_attr).numpy()))
-            target = getattr(module, torch_attr)
-            if tuple(target.shape) != value.shape:
-                raise _shape_error(link, (torch_attr, keras_attr), (value.shape, target.shape))
-            with torch.no_grad():
-                target.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+        for conversion in conversions(module, layer, link):
+            sources = [
+                np.asarray(attribute(layer, name).numpy()) for name in conversion.keras_attrs
+            ]
+            for torch_attr, value in zip(
+                conversion.torch_attrs, conversion.to_torch(sources), strict=True
+            ):
+                target = attribute(module, torch_attr)
+                if tuple(target.shape) != value.shape:
+                    names = (torch_attr, ", ".join(conversion.keras_attrs))
+                    raise _shape_error(link, names, (value.shape, target.shape))
+                with torch.no_grad():
+                    target.copy_(torch.from_numpy(np.ascontiguousarray(value)))

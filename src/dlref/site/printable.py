@@ -20,7 +20,7 @@ from dlref.site.comparison import table_digest
 #: The comparison page inside the built site.
 PAGE_PATH = "comparison/"
 # Below 0.7 the 6.5 pt type would print smaller than 4.5 pt: fail instead.
-_SCALES = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7]
+_SCALES = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6]
 
 # A4 landscape holds the table only in small type and without the evidence
 # column, whose links the paper cannot follow; the stamp points to the page.

@@ -194,7 +194,7 @@ def _run_keras_fit(workload: Workload, batch_size: int, plan: Plan, _backend: st
     model, optimizer, batches, device = _keras_setup(workload, batch_size)
     read_counters = _keras_counters(model, optimizer)
     timing = Timing(plan, list(batches[0][0].shape))
-    clock = _StepClock(plan, timing, read_counters)
+    clock = _step_clock(plan, timing, read_counters)
     with tf.device(device):
         model.compile(
             optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -214,48 +214,41 @@ def _run_keras_fit(workload: Workload, batch_size: int, plan: Plan, _backend: st
     return timing
 
 
-def _step_clock_base() -> type:
+def _step_clock(
+    plan: Plan, timing: Timing, read_counters: Callable[[], Counters]
+) -> keras.callbacks.Callback:
+    """A Keras callback that times each of ``fit``'s steps, from batch-begin to batch-end.
+
+    A repeat's time is the sum of its steps' times; the counters are read
+    before a repeat's first step starts its clock and after its last step stops it.
+    """
     import keras
 
-    return keras.callbacks.Callback
+    class StepClock(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.started = 0.0
+            self.repeat_seconds = 0.0
+            self.before: Counters | None = None
 
-
-class _StepClock:
-    """Times each of ``fit``'s steps, from its batch-begin to its batch-end hook.
-
-    Built lazily as a Keras callback (see `_StepClock.__new__`), so that this
-    module imports without Keras.
-    """
-
-    def __new__(cls, plan: Plan, timing: Timing, read_counters: Callable[[], Counters]) -> Any:
-        base = _step_clock_base()
-
-        class StepClock(base):  # type: ignore[misc, valid-type]
-            def __init__(self) -> None:
-                super().__init__()
-                self.started = 0.0
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            timed = batch - plan.warmup
+            if timed >= 0 and timed % plan.steps == 0:
+                self.before = read_counters()
                 self.repeat_seconds = 0.0
-                self.before: Counters | None = None
+            self.started = time.perf_counter()
 
-            def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
-                timed = batch - plan.warmup
-                if timed >= 0 and timed % plan.steps == 0:
-                    self.before = read_counters()
-                    self.repeat_seconds = 0.0
-                self.started = time.perf_counter()
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            seconds = time.perf_counter() - self.started
+            timed = batch - plan.warmup
+            if timed < 0:
+                timing.warmup_seconds.append(seconds)
+                return
+            self.repeat_seconds += seconds
+            if timed % plan.steps == plan.steps - 1 and self.before is not None:
+                timing.record_repeat(self.repeat_seconds, self.before, read_counters())
 
-            def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-                seconds = time.perf_counter() - self.started
-                timed = batch - plan.warmup
-                if timed < 0:
-                    timing.warmup_seconds.append(seconds)
-                    return
-                self.repeat_seconds += seconds
-                if timed % plan.steps == plan.steps - 1:
-                    assert self.before is not None
-                    timing.record_repeat(self.repeat_seconds, self.before, read_counters())
-
-        return StepClock()
+    return StepClock()
 
 
 TRAINING_MODES = (

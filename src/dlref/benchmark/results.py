@@ -19,6 +19,7 @@ from dlref.benchmark.fairness import fairness_problems
 from dlref.bridge.versions import PACKAGES
 from dlref.examples.discovery import FRAMEWORK_TITLES
 from dlref.examples.figures import stable_svg
+from dlref.paths import PERFORMANCE_RESULTS
 
 PERFORMANCE_MARKER = "<!-- dlref:performance-results -->"
 _KEYS = ("stamp", "modes", "workloads", "peak", "training", "inference", "accuracy")
@@ -29,8 +30,8 @@ INFERENCE_TITLES = {
     "pytorch-compile": "PyTorch torch.compile (inductor)",
     "tensorflow-eager": "TensorFlow eager",
     "tf-function": "TensorFlow tf.function",
-    "onnx-from-pytorch": "ONNX Runtime, model exported by torch.onnx.export",
-    "onnx-from-tensorflow": "ONNX Runtime, model converted by tf2onnx",
+    "onnx-from-pytorch": "ONNX Runtime (CPU), model exported by torch.onnx.export",
+    "onnx-from-tensorflow": "ONNX Runtime (CPU), model converted by tf2onnx",
 }
 
 
@@ -314,6 +315,19 @@ def _stamp_lines(results: dict[str, Any]) -> list[str]:
         f"work): {', '.join(map(str, stamp['load_after']))}.",
         "",
     ]
+    if stamp["device"] == "cuda":
+        tf32 = stamp["tf32"]
+        lines[0] += (
+            f" TensorFloat-32 matmuls: PyTorch {'on' if tf32['pytorch'] else 'off'}, "
+            f"TensorFlow {'on' if tf32['tensorflow'] else 'off'} (their defaults)."
+        )
+    sections = stamp["section_seconds"]
+    lines += [
+        f"The run took {sum(section['wall'] for section in sections.values()):.0f} s: "
+        + ", ".join(f"{name} {section['wall']:.0f} s" for name, section in sections.items())
+        + ".",
+        "",
+    ]
     if stamp["busy"]:
         lines += [
             '!!! warning "Measured on a busy machine"',
@@ -356,8 +370,8 @@ def _training_lines(results: dict[str, Any]) -> list[str]:
         batches = workload["batch_sizes"]
         first = by_cell[(next(iter(modes_of(results))), batches[0])]
         plans = ", ".join(
-            f"batch {b}: {by_cell[(next(iter(results['modes'])), b)]['timing']['plan']['steps']} "
-            f"steps, {by_cell[(next(iter(results['modes'])), b)]['flops_per_step'] / 1e9:.3g} "
+            f"batch {b}: {by_cell[(next(iter(modes_of(results))), b)]['timing']['plan']['steps']} "
+            f"steps, {by_cell[(next(iter(modes_of(results))), b)]['flops_per_step'] / 1e9:.3g} "
             "GFLOP per step"
             for b in batches
         )
@@ -403,8 +417,16 @@ def _training_lines(results: dict[str, Any]) -> list[str]:
             for b in workload["batch_sizes"]
         ]
         lines.append(f"| {described['title']} | " + " | ".join(firsts) + " |")
+    compile_firsts = "; ".join(
+        f"{name} batch {b}: "
+        f"{cells(results, name)[('pytorch-compile', b)]['timing']['warmup_seconds'][0]:.1f} s"
+        for name, workload in workloads_of(results).items()
+        for b in workload["batch_sizes"]
+    )
     problems = results.get("fairness_problems", [])
     lines += [
+        "",
+        f"`torch.compile`'s cold compile (its first step at each batch size): {compile_firsts}.",
         "",
         "Fairness check of this run: "
         + ("every mode did the same work." if not problems else "; ".join(problems)),
@@ -420,7 +442,7 @@ def _inference_lines(results: dict[str, Any]) -> list[str]:
         batches = sorted({row["batch_size"] for row in rows})
         by = {(row["mode"], row["batch_size"]): row for row in rows}
         lines += [
-            f"**{results['workloads'][name]['title']}**, {rows[0]['calls']} timed calls each, "
+            f"**{workloads_of(results)[name]['title']}**, {rows[0]['calls']} timed calls each, "
             "milliseconds per call:",
             "",
             "| Mode | " + " | ".join(f"batch {b}: median · p90" for b in batches) + " |",
@@ -545,7 +567,7 @@ def render_page(markdown: str, by_device: dict[str, dict[str, Any]]) -> str:
         The page with the tables in place.
     """
     sections = [
-        render_device(results, f"performance-{device}.json")
+        render_device(results, results_file(PERFORMANCE_RESULTS, device).name)
         for device, results in by_device.items()
     ]
     return markdown.replace(PERFORMANCE_MARKER, "\n".join(sections))

@@ -71,7 +71,7 @@ class BenchConfig:
     torch_backend: str = "inductor"
     matmul_sizes: tuple[int, ...] = (256, 512, 1024, 2048)
     inference_workloads: tuple[Workload, ...] = ()
-    inference_calls: int = 50
+    inference_calls: int = 30
     identical: AccuracyConfig | None = None
     independent: AccuracyConfig | None = None
 
@@ -176,6 +176,17 @@ def _hardware(device_kind: str) -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
+
+
+def _tf32() -> dict[str, bool]:
+    # On a GPU, either framework may run float32 matmuls in TensorFloat-32: say which did.
+    import tensorflow as tf
+    import torch
+
+    return {
+        "pytorch": bool(torch.backends.cuda.matmul.allow_tf32),
+        "tensorflow": bool(tf.config.experimental.is_tensor_float_32_execution_enabled()),
+    }
 
 
 def _blas() -> list[dict[str, Any]]:
@@ -307,6 +318,7 @@ def run_benchmark(
             "busy_load": BUSY_LOAD,
             "busy": busy,
             "torch_compile_backend": config.torch_backend,
+            "tf32": _tf32(),
             "section_seconds": sections.seconds,
         },
         **measured,

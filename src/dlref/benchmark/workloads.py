@@ -109,7 +109,7 @@ SMALL_CNN = Workload(
     layers=(Conv(16), Pool(), Conv(32), Pool(), Flatten(), Dense(10, relu=False)),
     classes=10,
     batch_sizes=(16, 64, 256),
-    samples_per_repeat=1024,
+    samples_per_repeat=512,
 )
 MLP = Workload(
     name="mlp",
@@ -118,7 +118,7 @@ MLP = Workload(
     layers=(Dense(1024), Dense(1024), Dense(10, relu=False)),
     classes=10,
     batch_sizes=(16, 64, 256),
-    samples_per_repeat=1024,
+    samples_per_repeat=512,
 )
 WIDE_CNN = Workload(
     name="wide-cnn",
@@ -127,7 +127,7 @@ WIDE_CNN = Workload(
     layers=(Conv(16), Conv(32), Pool(), Conv(64), Pool(), Flatten(), Dense(10, relu=False)),
     classes=10,
     batch_sizes=(8, 32, 128),
-    samples_per_repeat=256,
+    samples_per_repeat=128,
 )
 WORKLOADS = (SMALL_CNN, MLP, WIDE_CNN)
 

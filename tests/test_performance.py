@@ -103,7 +103,7 @@ def test_page_claims_hold_for_the_committed_results(committed):
             lambda r: next(
                 run for run in r["accuracy"]["identical"]["runs"] if run["framework"] == "pytorch"
             ).update(test_accuracy=0.5),
-            "the same test accuracy on every seed",
+            "within one test image of each other",
         ),
         (
             lambda r: [
@@ -173,13 +173,16 @@ def test_missing_results_are_one_clear_error(tmp_path):
 
 def test_each_device_gets_its_own_section(committed):
     gpu = copy.deepcopy(committed["cpu"])
-    gpu["stamp"].update(device="cuda", hardware="A GPU of some kind")
+    gpu["stamp"].update(
+        device="cuda", hardware="A GPU of some kind", tf32={"pytorch": False, "tensorflow": True}
+    )
     page = render_page(f"# Title\n\n{PERFORMANCE_MARKER}\n", {"cpu": committed["cpu"], "cuda": gpu})
     assert PERFORMANCE_MARKER not in page
     cpu_part, gpu_part = page.split(f"### {DEVICE_TITLES['cuda']}\n")
     assert render_device(committed["cpu"], "performance-cpu.json") in cpu_part
     assert "A GPU of some kind" in gpu_part and "A GPU of some kind" not in cpu_part
     assert "(performance-cuda.svg)" in gpu_part and "(performance-cpu.svg)" in cpu_part
+    assert "TensorFloat-32 matmuls: PyTorch off, TensorFlow on" in gpu_part
 
 
 def test_a_busy_run_is_flagged_on_the_page(committed):

@@ -9,9 +9,11 @@ route), Keras's with ``tf2onnx.convert.from_keras``, as on the deployment page.
 
 from __future__ import annotations
 
+import logging
 import statistics
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,15 +57,20 @@ def _export_torch(model: Any, workload: Workload, path: Path) -> None:
     import torch
 
     example = torch.zeros(2, *to_channels_first(np.zeros((1, *workload.input_shape))).shape[1:])
-    program = torch.onnx.export(
-        model.cpu(),
-        (example,),
-        input_names=["x"],
-        output_names=["logits"],
-        dynamic_shapes=({0: torch.export.Dim("batch")},),
-        dynamo=True,
-        verbose=False,
-    )
+    # The exporter logs that torchvision's operators are not registered (they are not
+    # used here) and triggers a deprecation warning inside torch: neither is about this model.
+    logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        program = torch.onnx.export(
+            model.cpu(),
+            (example,),
+            input_names=["x"],
+            output_names=["logits"],
+            dynamic_shapes=({0: torch.export.Dim("batch")},),
+            dynamo=True,
+            verbose=False,
+        )
     program.save(str(path))
 
 

@@ -12,13 +12,14 @@ would) or less (a skipped update), and the check must name them.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
 from dlref.benchmark import modes
 from dlref.benchmark.fairness import fairness_problems
 from dlref.benchmark.flops import training_flops
-from dlref.benchmark.run import QUICK, time_training
+from dlref.benchmark.run import QUICK, machine_load, run_benchmark
 from dlref.benchmark.timing import Plan
 
 MODE_KEYS = [mode.key for mode in modes.TRAINING_MODES]
@@ -27,8 +28,26 @@ BATCH = WORKLOAD.batch_sizes[0]
 
 
 @pytest.fixture(scope="module")
-def quick_cells() -> list[dict]:
-    return time_training(QUICK)
+def quick_run() -> dict:
+    # The whole run but the accuracy experiment, which test_performance.py runs.
+    return run_benchmark(replace(QUICK, identical=None), machine_load(), busy=False)
+
+
+@pytest.fixture(scope="module")
+def quick_cells(quick_run) -> list[dict]:
+    return quick_run["training"]
+
+
+def test_the_run_states_threads_and_load(quick_run):
+    stamp = quick_run["stamp"]
+    threads = stamp["threads"]
+    assert threads["torch_intra_op"] == threads["requested"]
+    # TensorFlow's counts are set before its runtime starts; in a test process it
+    # may have started already, and then they are read back, not set.
+    if threads["tensorflow_set"]:
+        assert threads["tensorflow_intra_op"] == threads["requested"]
+    assert len(stamp["load_after"]) == len(stamp["load_before"]) == 3
+    assert quick_run["fairness_problems"] == []
 
 
 def _torch_eager_cell(plan: Plan) -> dict:

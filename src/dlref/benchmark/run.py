@@ -185,7 +185,7 @@ def _tf32() -> dict[str, bool]:
 
     return {
         "pytorch": bool(torch.backends.cuda.matmul.allow_tf32),
-        "tensorflow": bool(tf.config.experimental.is_tensor_float_32_execution_enabled()),
+        "tensorflow": bool(tf.config.experimental.tensor_float_32_execution_enabled()),
     }
 
 

@@ -106,9 +106,10 @@ standalone: setup
 pdf: setup browser
 	$(BIN)/dlref pdf
 
-# Rerun the performance experiment (several seeds, both frameworks) and redraw its plot.
+# Rerun the benchmark (every training mode, inference, matmul peak, accuracy over seeds) and
+# rewrite this device's results file and plots; refuses a busy machine (ARGS=--allow-busy).
 perf: setup
-	$(BIN)/dlref bench
+	$(BIN)/dlref bench $(ARGS)
 
 # Retake the TensorBoard screenshot from fresh runs of both frameworks.
 screenshots: setup browser

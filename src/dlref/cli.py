@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dlref import __version__
-from dlref.benchmark.results import PerformanceError, render_svg, summarize, svg_path
+from dlref.benchmark.results import PerformanceError, plot_paths, render_plots, results_file
 from dlref.bridge.devices import (
     DEVICE_ENV,
     REQUIRE_GPU_ENV,
@@ -245,25 +245,34 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    # Read before the frameworks are imported: their start-up is this run's load, not another's.
+    from dlref.benchmark.run import machine_load
+
+    load = machine_load()
+    if args.output is not None and not args.output.parent.is_dir():
+        raise PerformanceError(f"cannot write {args.output}: {args.output.parent} is not a folder")
+    # Imported here: the benchmark imports both frameworks, other commands need neither.
+    from dlref.benchmark.run import FULL, QUICK, check_idle, run_benchmark, write_results
+
+    # A quick run checks that the benchmark works; its times are not results.
+    busy = check_idle(load, allow_busy=args.allow_busy or args.quick)
+    config = QUICK if args.quick else FULL
+    results = run_benchmark(config, load, busy, progress=print, threads=args.threads)
     output = args.output
     if output is None and not args.quick:
-        output = PERFORMANCE_RESULTS
-    if output is not None and not output.parent.is_dir():
-        raise PerformanceError(f"cannot write {output}: {output.parent} is not a folder")
-    # Imported here: the experiment imports both frameworks, other commands need neither.
-    from dlref.benchmark.experiment import FULL, QUICK, run_benchmark, write_results
-
-    results = run_benchmark(QUICK if args.quick else FULL, progress=print)
-    for framework, summary in summarize(results).items():
-        print(
-            f"{FRAMEWORK_TITLES[framework]}: test accuracy {summary.accuracy_mean:.4f} "
-            f"± {summary.accuracy_sd:.4f} over {summary.runs} seeds; "
-            f"median epoch {summary.epoch_median:.3f} s"
-        )
+        output = results_file(PERFORMANCE_RESULTS, results["stamp"]["device"])
     if output is not None:
         write_results(results, output)
-        svg_path(output).write_text(render_svg(results), encoding="utf-8")
-        print(f"wrote {output} and {svg_path(output).name}")
+        written = [output]
+        for kind, svg in render_plots(results).items():
+            plot_paths(output)[kind].write_text(svg, encoding="utf-8")
+            written.append(plot_paths(output)[kind])
+        print("wrote " + ", ".join(str(path) for path in written))
+    if results["fairness_problems"]:
+        print("The modes did not do the same work:", *results["fairness_problems"], sep="\n  ")
+        return 1
+    if busy:
+        print(f"The machine was busy (load {load}): the results are flagged busy.")
     return 0
 
 
@@ -361,17 +370,32 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(handler=_doctor)
 
     bench = commands.add_parser(
-        "bench", help="train the performance page's CNN in both frameworks, several seeds, timed"
+        "bench",
+        help="time the same training and inference in both frameworks, every mode; "
+        "accuracy over seeds",
     )
     bench.add_argument(
-        "--quick", action="store_true", help="one seed and one epoch: check that it runs"
+        "--quick",
+        action="store_true",
+        help="one small workload, few steps, one seed: check that it runs (seconds)",
+    )
+    bench.add_argument(
+        "--allow-busy",
+        action="store_true",
+        help="run even when the machine is busy; the results are flagged busy",
+    )
+    bench.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="intra-op threads for each framework (default: one per core)",
     )
     bench.add_argument(
         "--output",
         type=Path,
         metavar="FILE",
-        help="results file (default: docs/comparison/performance.json for a full run, "
-        "none with --quick)",
+        help="results file (default: docs/comparison/performance-<device>.json for a full "
+        "run, none with --quick); the plots are written beside it",
     )
     bench.set_defaults(handler=_bench)
 

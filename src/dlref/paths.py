@@ -26,8 +26,9 @@ CPU_LOCK = REQUIREMENTS_DIR / "cpu.lock"
 CACHE_DIR = CHECKOUT / ".cache"
 #: The comparison table's rows, rendered into its page at build time.
 COMPARISON_TABLE = DOCS_DIR / "comparison" / "table.toml"
-#: The performance experiment's results, rendered into its page at build time.
-PERFORMANCE_RESULTS = DOCS_DIR / "comparison" / "performance.json"
+#: The performance benchmark's results, one file per device (``{device}`` is ``cpu`` or
+#: ``cuda``), rendered into its page at build time.
+PERFORMANCE_RESULTS = DOCS_DIR / "comparison" / "performance-{device}.json"
 
 
 def snippets_root() -> Path:

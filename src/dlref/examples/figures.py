@@ -46,6 +46,9 @@ PALETTE_VARIABLES = {
     "#1f77b4": "series-1",
     "#ff7f0e": "series-2",
     "#2ca02c": "series-3",
+    "#d62728": "series-4",
+    "#9467bd": "series-5",
+    "#8c564b": "series-6",
 }
 #: Each variable's colour in the light and the dark palette: text at least
 #: 4.5:1 and lines at least 3:1 against the page (Material's white and slate);
@@ -58,6 +61,9 @@ PALETTE_COLOURS = {
         "series-1": "#1f77b4",
         "series-2": "#c65a11",
         "series-3": "#2a7d3a",
+        "series-4": "#c62828",
+        "series-5": "#7e57c2",
+        "series-6": "#8c564b",
     },
     "dark": {
         "ink": "#e2e4e9",
@@ -66,6 +72,9 @@ PALETTE_COLOURS = {
         "series-1": "#6fa8e8",
         "series-2": "#f2a05a",
         "series-3": "#79c98a",
+        "series-4": "#f28b82",
+        "series-5": "#b39ddb",
+        "series-6": "#d7a98c",
     },
 }
 #: The class of every drawing's ``<svg>`` element.

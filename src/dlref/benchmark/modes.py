@@ -115,15 +115,26 @@ def _run_torch(workload: Workload, batch_size: int, plan: Plan, backend: str | N
     def loss_of(x: Any, y: Any) -> Any:
         return loss_fn(model(x), y)
 
-    if backend is not None:
-        loss_of = torch.compile(loss_of, backend=backend)
-    return time_steps(
-        _torch_step(loss_of, optimizer),
-        batches,
-        plan,
-        _torch_counters(model, optimizer),
-        lambda loss: loss.item(),
-    )
+    if backend is None:
+        return time_steps(
+            _torch_step(loss_of, optimizer),
+            batches,
+            plan,
+            _torch_counters(model, optimizer),
+            lambda loss: loss.item(),
+        )
+    # Every model and batch size is compiled from scratch: guards accumulated over
+    # earlier runs would otherwise reach Dynamo's recompile limit, past which it
+    # silently runs the function eagerly; raising there keeps the label honest.
+    torch._dynamo.reset()
+    with torch._dynamo.config.patch(fail_on_recompile_limit_hit=True):
+        return time_steps(
+            _torch_step(torch.compile(loss_of, backend=backend), optimizer),
+            batches,
+            plan,
+            _torch_counters(model, optimizer),
+            lambda loss: loss.item(),
+        )
 
 
 def _keras_setup(

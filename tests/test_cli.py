@@ -148,3 +148,18 @@ def test_a_corrupt_or_foreign_record_is_discarded_with_one_line(tmp_path, monkey
         assert "1 rerun" in captured.out
     assert main(["check"]) == 0
     assert "discarded" not in capsys.readouterr().err
+
+
+def test_a_table_too_long_to_print_is_one_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from dlref.site import printable
+
+    def too_long(site_dir, output):
+        raise printable.TableTooLongError("the comparison table does not fit on one page")
+
+    # The build is not what is tested here: it succeeds at once.
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0))
+    monkeypatch.setattr(printable, "write_pdf", too_long)
+    assert main(["pdf", "--output", str(tmp_path / "table.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert err == "dlref: error: the comparison table does not fit on one page\n"
+    assert not (tmp_path / "table.pdf").exists()

@@ -277,7 +277,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from dlref.site.printable import write_pdf
+    from dlref.site.printable import TableTooLongError, write_pdf
 
     if not args.output.parent.is_dir():
         raise SnippetError(f"cannot write {args.output}: {args.output.parent} is not a folder")
@@ -293,7 +293,11 @@ def _pdf(args: argparse.Namespace) -> int:
     if build.returncode != 0:
         print("dlref: error: mkdocs build --strict failed (see above)", file=sys.stderr)
         return 1
-    scale = write_pdf(site_dir, args.output)
+    try:
+        scale = write_pdf(site_dir, args.output)
+    except TableTooLongError as error:
+        print(f"dlref: error: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {args.output}: 1 page at scale {scale}")
     return 0
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from dlref.bridge.versions import PACKAGES, public_version
-from dlref.paths import COMPARISON_TABLE
+from dlref.paths import CHECKOUT, COMPARISON_TABLE
 from dlref.site.browser import chromium, local_page, serve_folder
 from dlref.site.comparison import table_digest
 
@@ -21,6 +21,11 @@ from dlref.site.comparison import table_digest
 PAGE_PATH = "comparison/"
 # Below 0.7 the 6.5 pt type would print smaller than 4.5 pt: fail instead.
 _SCALES = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6]
+
+
+class TableTooLongError(ValueError):
+    """The comparison table is too long to print on one page: its rows need shortening."""
+
 
 # A4 landscape holds the table only in small type and without the evidence
 # column, whose links the paper cannot follow; the stamp points to the page.
@@ -104,7 +109,7 @@ def print_table(site_dir: Path, digest: str) -> tuple[bytes, float]:
         The PDF's bytes and the scale it was printed at.
 
     Raises:
-        RuntimeError: The table does not fit on one page even at the smallest scale.
+        TableTooLongError: The table does not fit on one page even at the smallest scale.
     """
     with serve_folder(site_dir) as base_url, chromium() as browser:
         # Only the local server: the printout must not depend on the network either.
@@ -122,7 +127,10 @@ def print_table(site_dir: Path, digest: str) -> tuple[bytes, float]:
             )
             if page_count(pdf) == 1:
                 return pdf, scale
-    raise RuntimeError(f"the table does not fit on one page even at scale {_SCALES[-1]}")
+    raise TableTooLongError(
+        f"the comparison table does not fit on one page even at scale {_SCALES[-1]}: "
+        f"shorten its rows in {COMPARISON_TABLE.relative_to(CHECKOUT)}"
+    )
 
 
 def write_pdf(site_dir: Path, output: Path) -> float:

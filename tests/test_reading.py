@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dlref.benchmark.results import load_results, plot_paths, results_file
 from dlref.examples.figures import PALETTE_COLOURS, load_figures, palette_svg
 from dlref.paths import PERFORMANCE_RESULTS, snippets_root
 from dlref.site.glossary import mark_first_uses
@@ -28,7 +29,11 @@ def test_a_term_keeps_its_tooltip_on_its_first_use_per_section():
 
 
 def _figure_files():
-    drawings = [PERFORMANCE_RESULTS.with_suffix(".svg")]
+    drawings = [
+        plot
+        for device in load_results(PERFORMANCE_RESULTS)
+        for plot in plot_paths(results_file(PERFORMANCE_RESULTS, device)).values()
+    ]
     for topic_dir in sorted(p for p in snippets_root().iterdir() if p.is_dir()):
         drawings += [figure.svg_path for figure in load_figures(topic_dir)]
     return drawings

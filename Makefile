@@ -85,7 +85,11 @@ publish: setup
 	env -u GH_TOKEN $(MAKE) --no-print-directory version
 	$(GIT_AUTH) git push origin gh-pages
 
-test: setup browser npm lint
+# Python's set-up and the browser's (Chromium, Node.js, the npm packages) are
+# independent: they run side by side, then the linters, then the suite.
+test:
+	@$(MAKE) --no-print-directory -j2 setup npm
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Rerun what changed since it last passed, and check outputs, parity, figures and pages.
@@ -181,7 +185,8 @@ NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json 
 
 npm: $(NPM_STAMP)
 
-$(NPM_STAMP):
+# After the browser's set-up: both may run apt-get, which allows one at a time.
+$(NPM_STAMP): | browser
 	@if ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
 	  else echo "The site checks need Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; fi; \

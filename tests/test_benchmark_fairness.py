@@ -22,6 +22,9 @@ from dlref.benchmark.flops import training_flops
 from dlref.benchmark.run import QUICK, machine_load, run_benchmark
 from dlref.benchmark.timing import Plan
 
+# One worker runs the module, so the quick run below happens once per session.
+pytestmark = pytest.mark.xdist_group("benchmark")
+
 MODE_KEYS = [mode.key for mode in modes.TRAINING_MODES]
 WORKLOAD = QUICK.workloads[0]
 BATCH = WORKLOAD.batch_sizes[0]

@@ -14,7 +14,9 @@ import pytest
 from dlref.examples.discovery import find_example
 from dlref.examples.parity import to_numpy
 
-pytestmark = pytest.mark.xdist_group("topic-architectures")
+# Each test joins the xdist group of the topic whose runs it reads, so every
+# script runs once per session, on the worker that already ran its topic.
+ARCHITECTURES = pytest.mark.xdist_group("topic-architectures")
 
 
 def _runs(snippet_runs, key: str) -> tuple[dict, dict]:
@@ -32,6 +34,7 @@ def _max_diff(left, right) -> float:
     return float(np.max(np.abs(first.astype(np.float64) - second)))
 
 
+@ARCHITECTURES
 def test_layout_torch_rejects_nhwc_and_the_permuted_batch_matches_keras(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "architectures/gotcha_layout")
     # The same NHWC batch: Keras convolves it, PyTorch reads its 7 rows as channels.
@@ -43,6 +46,7 @@ def test_layout_torch_rejects_nhwc_and_the_permuted_batch_matches_keras(snippet_
     assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-5
 
 
+@ARCHITECTURES
 def test_padding_same_is_asymmetric_and_explicit_padding_matches_torch(snippet_runs):
     import torch
     import torch.nn.functional as F
@@ -61,6 +65,7 @@ def test_padding_same_is_asymmetric_and_explicit_padding_matches_torch(snippet_r
     assert _max_diff(bottom_right.permute(0, 2, 3, 1), tensorflow["output_same"]) < 1e-5
 
 
+@ARCHITECTURES
 def test_batchnorm_momentum_conventions_differ_until_keras_uses_0_9(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "architectures/gotcha_batchnorm")
     images = pytorch["images"].astype(np.float64)
@@ -94,6 +99,7 @@ def test_batchnorm_momentum_conventions_differ_until_keras_uses_0_9(snippet_runs
     )
 
 
+@ARCHITECTURES
 def test_dropout_torch_default_call_trains_keras_default_call_infers(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "architectures/gotcha_dropout")
     assert pytorch["default_call_is_deterministic"] is False
@@ -104,6 +110,7 @@ def test_dropout_torch_default_call_trains_keras_default_call_infers(snippet_run
     assert _max_diff(pytorch["inference_output"], tensorflow["inference_output"]) < 1e-5
 
 
+@ARCHITECTURES
 def test_flatten_orders_differ_and_the_permuted_order_matches_keras(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "architectures/gotcha_flatten")
     torch_flat, keras_flat = to_numpy(pytorch["flattened"]), to_numpy(tensorflow["flattened"])
@@ -116,6 +123,7 @@ def test_flatten_orders_differ_and_the_permuted_order_matches_keras(snippet_runs
     assert _max_diff(pytorch["output"], tensorflow["output"]) < 1e-4
 
 
+@ARCHITECTURES
 def test_default_bias_init_differs(snippet_runs):
     pytorch, tensorflow = _runs(snippet_runs, "training/defaults")
     assert (to_numpy(pytorch["linear"].bias) != 0).any()

@@ -24,6 +24,8 @@ REQUIREMENTS_DIR = CHECKOUT / "requirements"
 CPU_LOCK = REQUIREMENTS_DIR / "cpu.lock"
 #: Caches that belong to this checkout: libraries' caches, the check record.
 CACHE_DIR = CHECKOUT / ".cache"
+#: The npm packages the site checks run (axe-core, Lighthouse), installed by ``npm ci``.
+NODE_MODULES = CHECKOUT / "node_modules"
 #: The comparison table's rows, rendered into its page at build time.
 COMPARISON_TABLE = DOCS_DIR / "comparison" / "table.toml"
 #: The performance benchmark's results, one file per device (``{device}`` is ``cpu`` or

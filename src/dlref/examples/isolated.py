@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from dlref.examples.discovery import Snippet, snippet_at
+from dlref.paths import PACKAGE_DIR
 
 #: The key under which the child stores the script's standard output.
 STDOUT_KEY = "__stdout__"
@@ -76,7 +77,7 @@ def run_isolated(snippet: Snippet, folder: Path) -> tuple[str, dict[str, Any]]:
     Raises:
         IsolatedRunError: The script (or the child process) failed.
     """
-    source_root = str(Path(__file__).resolve().parents[2])
+    source_root = str(PACKAGE_DIR.parent)
     path = os.environ.get("PYTHONPATH")
     environment = {
         **os.environ,

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlref.paths import CHECKOUT
+from dlref.paths import NODE_MODULES
 from dlref.site.browser import LOCAL_HOST, sent_bytes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-AXE_SCRIPT = CHECKOUT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 #: The impacts that fail a page; "minor" and "moderate" are reported by axe but not gated.
 BLOCKING_IMPACTS = ("serious", "critical")
 #: The rule sets axe runs: the WCAG 2.x A and AA rules and its own best practices.

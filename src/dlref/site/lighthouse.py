@@ -17,13 +17,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from dlref.paths import CHECKOUT
-from dlref.site.browser import CHROMIUM, sent_bytes, serve_folder
+from dlref.paths import NODE_MODULES
+from dlref.site.browser import CHROMIUM, CHROMIUM_ARGS, sent_bytes, serve_folder
 
-LIGHTHOUSE = CHECKOUT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MINIMUM_SCORE = 95
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+CHROME_FLAGS = " ".join(CHROMIUM_ARGS)  # the flags every browser test launches with
 
 
 class LighthouseError(RuntimeError):

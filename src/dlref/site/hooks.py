@@ -39,7 +39,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from dlref.benchmark import results as performance
-from dlref.examples.discovery import discover
+from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
 from dlref.notebooks.source import discover_notebooks
@@ -57,6 +57,7 @@ from dlref.site.directive import (
 )
 from dlref.site.glossary import mark_first_uses
 from dlref.site.markup import inline_figures, unwrap_plain_tokens
+from dlref.site.reports import is_long, report_page, report_page_uri, shown_report
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -75,8 +76,9 @@ def on_files(files: Files, config: Any) -> Files:
         config: The MkDocs config.
 
     Returns:
-        The files, with ``snippets/<topic>/<script>.py`` and the case studies'
-        figures (``case-studies/figures/<notebook>-<tag>.png``) added.
+        The files, with ``snippets/<topic>/<script>.py``, the pages of long
+        transfer reports (`dlref.site.reports`) and the case studies' figures
+        (``case-studies/figures/<notebook>-<tag>.png``) added.
     """
     for example in discover():
         for snippet in example.snippets:
@@ -87,6 +89,15 @@ def on_files(files: Files, config: Any) -> Files:
                     abs_src_path=str(snippet.path),
                 )
             )
+    for topic_dir in topic_dirs():
+        for path in sorted(topic_dir.glob(f"*{REPORT_SUFFIX}")):
+            report = path.read_text(encoding="utf-8")
+            if is_long(report):
+                table = path.name.removesuffix(REPORT_SUFFIX)
+                content = report_page(topic_dir.name, table, report)
+                files.append(
+                    File.generated(config, report_page_uri(topic_dir.name, table), content=content)
+                )
     for uri, png in notebook_figures():
         files.append(File.generated(config, uri, content=png))
     return files
@@ -121,7 +132,12 @@ def expand_examples(markdown: str, page: str) -> tuple[str, list[str]]:
             if any(stem in stems for stem in spec.scripts)
         ]
         reports = {
-            spec.name: (topic_dir / f"{spec.name}{REPORT_SUFFIX}").read_text(encoding="utf-8")
+            spec.name: shown_report(
+                example.topic,
+                spec.name,
+                (topic_dir / f"{spec.name}{REPORT_SUFFIX}").read_text(encoding="utf-8"),
+                page,
+            )
             for spec in specs
             if spec.transfer is not None and (topic_dir / f"{spec.name}{REPORT_SUFFIX}").exists()
         }
@@ -175,8 +191,11 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         The content, lighter, with later uses of a term in a section as plain text.
     """
     html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
-    notebooks = {source.notebook_path(): source for source in discover_notebooks()}
-    source = notebooks.get(Path(page.file.abs_src_path))
+    notebooks = {
+        source.notebook_path().relative_to(DOCS_DIR).as_posix(): source
+        for source in discover_notebooks()
+    }
+    source = notebooks.get(page.file.src_uri)
     if source is not None:
         html = notebook_links(source) + html
     if page.file.src_uri.startswith(API_REFERENCE_DIR):

@@ -278,15 +278,27 @@ def _compare_torch_weights(committed: Path, fresh: Path) -> str | None:
     return None
 
 
+def _h5_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array in an HDF5 file by its path: Keras's weights file read without Keras."""
+    import h5py
+
+    arrays: dict[str, np.ndarray] = {}
+    with h5py.File(path, "r") as file:
+        file.visititems(
+            lambda name, item: (
+                arrays.update({name: item[()]}) if isinstance(item, h5py.Dataset) else None
+            )
+        )
+    return arrays
+
+
 def _compare_keras_weights(committed: Path, fresh: Path) -> str | None:
-    old, new = _keras_model(), _keras_model()
-    old.load_weights(committed)
-    new.load_weights(fresh)
-    for variable, old_value, new_value in zip(
-        new.weights, old.get_weights(), new.get_weights(), strict=True
-    ):
-        if problem := _differs(new_value, old_value):
-            return f"weight {variable.path} {problem}"
+    old, new = _h5_arrays(committed), _h5_arrays(fresh)
+    if old.keys() != new.keys():
+        return f"holds arrays {sorted(old)}, expected {sorted(new)}"
+    for name in new:
+        if problem := _differs(new[name], old[name]):
+            return f"array {name} {problem}"
     return None
 
 
@@ -335,8 +347,8 @@ def export(update: bool, models_dir: Path = MODELS_DIR) -> list[str]:
     """Retrain and re-export the network, and check or rewrite the committed artefacts.
 
     One code path for both: a fresh run writes every artefact into a scratch
-    folder; each committed file is compared with its fresh twin by what it
-    computes. Nothing is written while the frameworks disagree.
+    folder, then `compare_artefacts` compares each committed file with its
+    fresh twin. Nothing is written while the frameworks disagree.
 
     Args:
         update: Rewrite the committed files that are missing or differ, instead of
@@ -348,33 +360,53 @@ def export(update: bool, models_dir: Path = MODELS_DIR) -> list[str]:
         The problems found, one sentence each; empty when everything matches (or,
         with ``update``, when every stale file was rewritten).
     """
+    torch_model = _train()
+    with tempfile.TemporaryDirectory(prefix="dlref-deploy-") as scratch:
+        fresh_dir = Path(scratch)
+        _write_artefacts(torch_model, fresh_dir)
+        if disagreements := _disagreements(torch_model, fresh_dir):
+            return disagreements
+        return compare_artefacts(models_dir, fresh_dir, update)
+
+
+def compare_artefacts(models_dir: Path, fresh_dir: Path, update: bool) -> list[str]:
+    """Compare each committed artefact with a fresh one by what it computes.
+
+    Weights are compared tensor by tensor, ONNX files by their outputs on
+    `sample_inputs`, the samples file value by value, all within `ATOL`: an
+    exporter need not write the same bytes twice.
+
+    Args:
+        models_dir: The committed artefacts.
+        fresh_dir: The same files from a fresh run.
+        update: Copy each fresh file that differs over its committed twin instead
+            of reporting it.
+
+    Returns:
+        One sentence per committed file that is missing, unreadable or different
+        (none with ``update``).
+    """
     comparers: dict[str, Callable[[Path, Path], str | None]] = {
         WEIGHTS_TORCH: _compare_torch_weights,
         WEIGHTS_KERAS: _compare_keras_weights,
         **{_onnx_name(framework): _compare_onnx for framework in FRAMEWORKS},
         SAMPLES: _compare_samples,
     }
-    torch_model = _train()
     problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="dlref-deploy-") as scratch:
-        fresh_dir = Path(scratch)
-        _write_artefacts(torch_model, fresh_dir)
-        if disagreements := _disagreements(torch_model, fresh_dir):
-            return disagreements
-        for name, compare in comparers.items():
-            committed, fresh = models_dir / name, fresh_dir / name
-            if not committed.is_file():
-                problem = "is missing"
-            else:
-                try:
-                    problem = compare(committed, fresh)
-                except Exception as error:  # a damaged file fails to load in many ways
-                    problem = f"cannot be read ({type(error).__name__}: {error})"
-            if problem is None:
-                continue
-            if update:
-                models_dir.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(fresh, committed)
-            else:
-                problems.append(f"{committed.name} {problem}")
+    for name, compare in comparers.items():
+        committed, fresh = models_dir / name, fresh_dir / name
+        if not committed.is_file():
+            problem = "is missing"
+        else:
+            try:
+                problem = compare(committed, fresh)
+            except Exception as error:  # a damaged file fails to load in many ways
+                problem = f"cannot be read ({type(error).__name__}: {error})"
+        if problem is None:
+            continue
+        if update:
+            models_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(fresh, committed)
+        else:
+            problems.append(f"{committed.name} {problem}")
     return problems

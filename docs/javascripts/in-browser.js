@@ -75,7 +75,6 @@ async function loadRuntime() {
     throw new DemoError(`The ONNX runtime (${entry}) could not be loaded: ${message(error)}`);
   }
   ort.env.wasm.wasmPaths = RUNTIME.href;
-  ort.env.logLevel = "fatal"; // failures reach the page as exceptions, not console lines
   return { ort, providers: gpu ? ["webgpu", "wasm"] : ["wasm"] };
 }
 
@@ -107,8 +106,8 @@ async function openModel(runtime, exported) {
     }
   }
   throw new DemoError(
-    `ONNX Runtime could not open ${exported.file}; the file may be damaged ` +
-      `(${message(failure)})`,
+    `ONNX Runtime could not open ${exported.file}: the file is damaged or not an ONNX ` +
+      `model (ONNX Runtime said: ${message(failure)}).`,
   );
 }
 

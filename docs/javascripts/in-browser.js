@@ -23,7 +23,8 @@ const CLASSES = 10;
 const STYLE = `
 .dlref-infer { margin: 1em 0; }
 .dlref-infer__inputs { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
-.dlref-infer fieldset { border: 1px solid var(--md-default-fg-color--lighter); padding: .5em 1em 1em; }
+.dlref-infer fieldset { border: 1px solid var(--md-default-fg-color--lighter);
+  padding: .5em 1em 1em; }
 .dlref-infer__samples { display: grid; grid-template-columns: repeat(5, auto); gap: .4em; }
 .dlref-infer button { font: inherit; padding: .3em .7em; cursor: pointer;
   border: 1px solid var(--md-primary-fg-color); border-radius: .2em;
@@ -32,8 +33,10 @@ const STYLE = `
 .dlref-infer__draw { display: flex; gap: 1em; align-items: flex-end; flex-wrap: wrap; }
 .dlref-infer__canvas { width: 168px; height: 168px; background: #fff; border: 1px solid #555;
   touch-action: none; cursor: crosshair; }
-.dlref-infer__preview { width: 64px; height: 64px; image-rendering: pixelated; border: 1px solid #555; }
-.dlref-infer__error { color: var(--md-typeset-color); border-left: .3em solid #d32f2f; padding-left: .6em; }
+.dlref-infer__preview { width: 64px; height: 64px; image-rendering: pixelated;
+  border: 1px solid #555; }
+.dlref-infer__error { color: var(--md-typeset-color); border-left: .3em solid #d32f2f;
+  padding-left: .6em; }
 .dlref-infer__bar { display: inline-block; height: .7em; background: var(--md-primary-fg-color);
   vertical-align: middle; margin-left: .5em; }
 .dlref-infer__value { font-variant-numeric: tabular-nums; }
@@ -229,7 +232,11 @@ function renderResults(models, results, description, run) {
           const p = result.probabilities[digit];
           return element(
             "td",
-            { "data-framework": models[index].key, "data-digit": String(digit), "data-value": String(p) },
+            {
+              "data-framework": models[index].key,
+              "data-digit": String(digit),
+              "data-value": String(p),
+            },
             element("span", { class: "dlref-infer__value" }, p.toFixed(4)),
             element("span", {
               class: "dlref-infer__bar",
@@ -324,7 +331,11 @@ async function main() {
   const buttons = $("dlref-infer-samples");
   samples.inputs.forEach((values, index) => {
     const label = samples.labels[index];
-    const button = element("button", { type: "button", "data-sample": String(index) }, String(label));
+    const button = element(
+      "button",
+      { type: "button", "data-sample": String(index) },
+      String(label),
+    );
     button.setAttribute("aria-label", `Held-out image of a ${label}`);
     button.addEventListener("click", () =>
       infer(Float32Array.from(values), `the held-out image of a ${label}`),

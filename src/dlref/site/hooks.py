@@ -12,6 +12,8 @@
   from the output it comes from;
 - the example scripts are copied into the site under ``snippets/``, so every
   example links to a file a reader can download;
+- onnxruntime-web's files that the in-browser inference page loads are copied
+  from ``node_modules`` (installed by ``npm ci``) under ``javascripts/onnxruntime-web/``;
 - the glossary (``docs/includes/glossary.md``) is appended to every page
   outside the API reference, so its terms become tooltips; appending it in
   Markdown's own ``auto_append`` would also run it over every docstring
@@ -43,7 +45,13 @@ from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
 from dlref.notebooks.source import discover_notebooks
-from dlref.paths import COMPARISON_TABLE, DOCS_DIR, PERFORMANCE_RESULTS, snippets_root
+from dlref.paths import (
+    COMPARISON_TABLE,
+    DOCS_DIR,
+    NODE_MODULES,
+    PERFORMANCE_RESULTS,
+    snippets_root,
+)
 from dlref.site.case_studies import expand_study_page, notebook_figures, notebook_links
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
 from dlref.site.directive import (
@@ -65,21 +73,51 @@ API_REFERENCE_DIR = "reference/"
 #: The build's record of which scripts each page shows, at the top of the site.
 SHOWN_EXAMPLES_FILE = "dlref-examples.json"
 
+#: onnxruntime-web's build, as npm installs it.
+RUNTIME_SOURCE = NODE_MODULES / "onnxruntime-web" / "dist"
+#: Where the site serves it: the in-browser page's script imports it from here.
+RUNTIME_SITE_DIR = "javascripts/onnxruntime-web"
+#: The files that page loads: the WebAssembly build, and the WebGPU build for a browser
+#: that offers WebGPU; each is an entry module, its Emscripten loader and its binary.
+RUNTIME_FILES = (
+    "ort.wasm.min.mjs",
+    "ort-wasm-simd-threaded.mjs",
+    "ort-wasm-simd-threaded.wasm",
+    "ort.webgpu.min.mjs",
+    "ort-wasm-simd-threaded.asyncify.mjs",
+    "ort-wasm-simd-threaded.asyncify.wasm",
+)
+
 _shown = ShownExamples()
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Add every example script to the site, for the download links.
+    """Add every example script to the site, for the download links, and the ONNX runtime.
 
     Args:
         files: The site's files.
         config: The MkDocs config.
 
     Returns:
-        The files, with ``snippets/<topic>/<script>.py``, the pages of long
-        transfer reports (`dlref.site.reports`) and the case studies' figures
-        (``case-studies/figures/<notebook>-<tag>.png``) added.
+        The files, with ``snippets/<topic>/<script>.py``, `RUNTIME_FILES`, the
+        pages of long transfer reports (`dlref.site.reports`) and the case
+        studies' figures (``case-studies/figures/<notebook>-<tag>.png``) added.
+
+    Raises:
+        PluginError: onnxruntime-web is not installed (one line: how to install it).
     """
+    missing = [name for name in RUNTIME_FILES if not (RUNTIME_SOURCE / name).is_file()]
+    if missing:
+        raise PluginError(
+            f"{RUNTIME_SOURCE / missing[0]} is missing: install the npm packages "
+            "(make npm, or npm ci)"
+        )
+    for name in RUNTIME_FILES:
+        files.append(
+            File.generated(
+                config, f"{RUNTIME_SITE_DIR}/{name}", abs_src_path=str(RUNTIME_SOURCE / name)
+            )
+        )
     for example in discover():
         for snippet in example.snippets:
             files.append(

@@ -21,6 +21,9 @@
 - code blocks lose the spans of tokens drawn in plain colour, and drawn
   figures shown as images are put in the page inline, to follow its palette
   (`dlref.site.markup`);
+- a case study's page quotes its stored notebooks' results, figures and
+  values, and each notebook's page opens with links to Colab, the ``.ipynb``
+  and its source script (`dlref.site.case_studies`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -39,7 +42,9 @@ from dlref.benchmark import results as performance
 from dlref.examples.discovery import discover
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
+from dlref.notebooks.source import discover_notebooks
 from dlref.paths import COMPARISON_TABLE, DOCS_DIR, PERFORMANCE_RESULTS, snippets_root
+from dlref.site.case_studies import expand_study_page, notebook_figures, notebook_links
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
 from dlref.site.directive import (
     SITE_SNIPPETS_DIR,
@@ -70,7 +75,8 @@ def on_files(files: Files, config: Any) -> Files:
         config: The MkDocs config.
 
     Returns:
-        The files, with ``snippets/<topic>/<script>.py`` added.
+        The files, with ``snippets/<topic>/<script>.py`` and the case studies'
+        figures (``case-studies/figures/<notebook>-<tag>.png``) added.
     """
     for example in discover():
         for snippet in example.snippets:
@@ -81,6 +87,8 @@ def on_files(files: Files, config: Any) -> Files:
                     abs_src_path=str(snippet.path),
                 )
             )
+    for uri, png in notebook_figures():
+        files.append(File.generated(config, uri, content=png))
     return files
 
 
@@ -140,6 +148,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     try:
         markdown, scripts = expand_examples(markdown, page.file.src_uri)
         markdown = expand_values(markdown, page.file.src_uri, recorded_values())
+        markdown = expand_study_page(markdown, page.file.src_uri)
     except DirectiveError as error:
         raise PluginError(str(error)) from None
     _shown.record(page.file.src_uri, scripts)
@@ -166,6 +175,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         The content, lighter, with later uses of a term in a section as plain text.
     """
     html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
+    notebooks = {source.notebook_path(): source for source in discover_notebooks()}
+    source = notebooks.get(Path(page.file.abs_src_path))
+    if source is not None:
+        html = notebook_links(source) + html
     if page.file.src_uri.startswith(API_REFERENCE_DIR):
         return html
     return mark_first_uses(html)

@@ -6,7 +6,9 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import ConfusionMatrixDisplay
 
 
-def plot_losses(train_loss: list[float], val_loss: list[float], best_epoch: int) -> None:
+def plot_losses(
+    train_loss: list[float], val_loss: list[float], best_epoch: int, title: str
+) -> None:
     """Plot the training and validation loss per epoch and mark the epoch kept."""
     epochs = np.arange(1, len(train_loss) + 1)
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=80)
@@ -15,6 +17,7 @@ def plot_losses(train_loss: list[float], val_loss: list[float], best_epoch: int)
     ax.axvline(best_epoch, color="grey", linestyle="--", label=f"weights kept (epoch {best_epoch})")
     ax.set_xlabel("epoch")
     ax.set_ylabel("binary cross-entropy")
+    ax.set_title(title)
     ax.legend()
     fig.tight_layout()
     plt.show()

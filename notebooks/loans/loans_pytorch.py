@@ -13,8 +13,8 @@
 # - a small **neural network** (a multilayer perceptron) written in PyTorch, trained
 #   with early stopping.
 #
-# A [Keras twin of this notebook](loans-tensorflow.ipynb) runs the same data, the same
-# preprocessing and the same baselines; only the neural network's cells differ.
+# Its Keras twin, `loans-tensorflow.ipynb`, runs the same data, the same preprocessing
+# and the same baselines; only the neural network's cells differ.
 
 # %%
 import copy
@@ -191,7 +191,7 @@ from loans_plots import plot_calibration, plot_confusion, plot_losses  # dlref:i
 
 # %% tags=["loss-curves"]
 # Alt: Training and validation loss of the PyTorch network per epoch; the kept epoch is dashed.
-plot_losses(train_losses, val_losses, best_epoch)
+plot_losses(train_losses, val_losses, best_epoch, "PyTorch network")
 
 # %% [markdown]
 # ## Results on the test rows

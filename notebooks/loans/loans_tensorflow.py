@@ -13,8 +13,8 @@
 # - a small **neural network** (a multilayer perceptron) written in Keras 3 on the
 #   TensorFlow backend, trained with early stopping.
 #
-# A [PyTorch twin of this notebook](loans-pytorch.ipynb) runs the same data, the same
-# preprocessing and the same baselines; only the neural network's cells differ.
+# Its PyTorch twin, `loans-pytorch.ipynb`, runs the same data, the same preprocessing
+# and the same baselines; only the neural network's cells differ.
 
 # %%
 import json
@@ -167,7 +167,7 @@ from loans_plots import plot_calibration, plot_confusion, plot_losses  # dlref:i
 
 # %% tags=["loss-curves"]
 # Alt: Training and validation loss of the Keras network per epoch; the kept epoch is dashed.
-plot_losses(train_losses, val_losses, best_epoch)
+plot_losses(train_losses, val_losses, best_epoch, "Keras network")
 
 # %% [markdown]
 # ## Results on the test rows

@@ -11,10 +11,11 @@ time from the stored notebooks (nothing runs):
 - ``{{ notebook: NOTEBOOK NAME }}`` in prose: a number from the ``values``
   the notebook printed.
 
-Each notebook's page (rendered by mkdocs-jupyter) opens with an "Open in
-Colab" link to the notebook in the public repository, a link to download the
-``.ipynb`` (which mkdocs-jupyter copies beside the page) and one to the
-script it is built from.
+A study page opens with links to its printed report (``<study>.pdf``, made by
+``dlref pdf``) and to its notebooks. Each notebook's page (rendered by
+mkdocs-jupyter) opens with an "Open in Colab" link to the notebook in the
+public repository, a link to download the ``.ipynb`` (which mkdocs-jupyter
+copies beside the page) and one to the script it is built from.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _FIGURE_RE = re.compile(
 )
 _VALUE_RE = re.compile(r"\{\{\s*notebook:\s*(?P<name>[\w-]+)\s+(?P<key>[\w.-]+)\s*\}\}")
 _HEADERS = {"roc_auc": "ROC AUC", "f1": "F1"}
+#: How a notebook's framework is named in links: the TensorFlow notebooks are written with Keras.
+FRAMEWORK_NAMES = {"pytorch": "PyTorch", "tensorflow": "Keras"}
 
 
 def colab_url(notebook: Path) -> str:
@@ -143,6 +146,39 @@ def expand_study_page(markdown: str, page: str, case_studies_dir: Path = CASE_ST
                 )
         except NotebookResultError as error:
             raise DirectiveError(f"docs/{page}:{number}: {error}") from None
+    return "\n".join(lines) + "\n"
+
+
+def with_study_links(
+    markdown: str,
+    page: str,
+    sources: list[NotebookSource],
+    case_studies_dir: Path = CASE_STUDIES_DIR,
+) -> str:
+    """Put the links to a study's report and notebooks under its page's title.
+
+    Args:
+        markdown: The page's Markdown.
+        page: The page, relative to the docs folder.
+        sources: Every notebook's script (`dlref.notebooks.source.discover_notebooks`).
+        case_studies_dir: Where the studies' pages and notebooks are.
+
+    Returns:
+        The Markdown, with a line of links after the first ``# `` heading when
+        the page is a study's; unchanged otherwise.
+    """
+    folder = case_studies_dir.relative_to(DOCS_DIR).as_posix()
+    study = Path(page).stem
+    notebooks = [source for source in sources if source.study == study]
+    if Path(page).parent.as_posix() != folder or not notebooks:
+        return markdown
+    links = [f"[The report as a PDF]({study}.pdf)"] + [
+        f"[the {FRAMEWORK_NAMES[source.framework]} notebook]({source.name}.ipynb)"
+        for source in notebooks
+    ]
+    lines = markdown.splitlines()
+    title = next(index for index, line in enumerate(lines) if line.startswith("# "))
+    lines[title + 1 : title + 1] = ["", " · ".join(links) + "", "{: .dlref-study-links }"]
     return "\n".join(lines) + "\n"
 
 

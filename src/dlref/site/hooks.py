@@ -52,7 +52,12 @@ from dlref.paths import (
     PERFORMANCE_RESULTS,
     snippets_root,
 )
-from dlref.site.case_studies import expand_study_page, notebook_figures, notebook_links
+from dlref.site.case_studies import (
+    expand_study_page,
+    notebook_figures,
+    notebook_links,
+    with_study_links,
+)
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
 from dlref.site.directive import (
     SITE_SNIPPETS_DIR,
@@ -203,6 +208,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown, scripts = expand_examples(markdown, page.file.src_uri)
         markdown = expand_values(markdown, page.file.src_uri, recorded_values())
         markdown = expand_study_page(markdown, page.file.src_uri)
+        markdown = with_study_links(markdown, page.file.src_uri, discover_notebooks())
     except DirectiveError as error:
         raise PluginError(str(error)) from None
     _shown.record(page.file.src_uri, scripts)

@@ -5,17 +5,17 @@ import numpy as np
 
 
 def show_examples(images, labels, class_names, per_class=8):
-    """A grid: one row per class, the first `per_class` images of that class."""
-    fig, axes = plt.subplots(
-        len(class_names), per_class, figsize=(per_class, len(class_names)), dpi=80
-    )
-    for row, name in enumerate(class_names):
-        for col, image in enumerate(images[labels == row][:per_class]):
-            axes[row, col].imshow(image)
-        axes[row, 0].set_ylabel(name)
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    """One row per class: the first `per_class` images of that class, drawn as one picture."""
+    framed = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), constant_values=255)
+    rows = [
+        np.concatenate(list(framed[labels == k][:per_class]), axis=1)
+        for k in range(len(class_names))
+    ]
+    fig, ax = plt.subplots(figsize=(per_class, len(class_names)), dpi=80)
+    ax.imshow(np.concatenate(rows, axis=0))
+    height = framed.shape[1]
+    ax.set_yticks((np.arange(len(class_names)) + 0.5) * height, class_names)
+    ax.set_xticks([])
     fig.tight_layout()
     plt.show()
 
@@ -37,20 +37,23 @@ def show_confusion_matrix(matrix, class_names, title):
 
 
 def show_misclassified(images, labels, predictions, class_names, title, limit=12):
-    """The first `limit` test images whose prediction is wrong, with true and predicted class."""
-    wrong = np.flatnonzero(predictions != labels)[:limit]
+    """Up to `limit` wrongly predicted images, spread over the set, titled true vs predicted."""
+    wrong = np.flatnonzero(predictions != labels)
+    shown = (
+        wrong[np.linspace(0, len(wrong) - 1, min(limit, len(wrong))).astype(int)]
+        if len(wrong)
+        else wrong
+    )
     columns = 6
-    fig, axes = plt.subplots(2, columns, figsize=(columns * 1.5, 3.6), dpi=80)
+    fig, axes = plt.subplots(2, columns, figsize=(columns * 1.5, 4.4), dpi=80)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, index in zip(axes.flat, wrong, strict=False):
+    for ax, index in zip(axes.flat, shown, strict=False):
         ax.imshow(images[index])
         ax.set_title(
             f"true {class_names[labels[index]]}\npredicted {class_names[predictions[index]]}",
             fontsize=8,
         )
-    fig.suptitle(
-        f"{title}: {len(wrong)} of {int((predictions != labels).sum())} misclassified shown"
-    )
+    fig.suptitle(f"{title}: {len(shown)} of {len(wrong)} misclassified images")
     fig.tight_layout()
     plt.show()

@@ -175,7 +175,7 @@ originals = torch.stack(
 )
 augmented = augment(originals, torch.Generator().manual_seed(SEED))
 show_examples(
-    torch.cat([originals, augmented]).permute(0, 2, 3, 1).numpy(),
+    (torch.cat([originals, augmented]) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy(),
     np.repeat([0, 1], 8),
     ["original", "augmented"],
 )

@@ -78,8 +78,8 @@ print(f"mean-colour baseline, test accuracy: {colour_accuracy:.4f}")
 #
 # `image_dataset_from_directory` takes the class names from the sub-folder names (in sorted
 # order) and labels each image with its folder's index. It returns a `tf.data.Dataset` of
-# float32 images with values 0 to 255. Validation and test sets come in fixed order, 100
-# images per batch.
+# float32 images with values 0 to 255. The validation and test sets are small enough to keep
+# as two NumPy arrays each.
 
 # %%
 IMAGE_SIZE, BATCH_SIZE = 32, 32
@@ -91,11 +91,17 @@ def read_folder(split, batch_size):
     )
 
 
+def read_arrays(split):
+    batches = read_folder(split, batch_size=100)
+    images, labels = zip(*batches.as_numpy_iterator(), strict=True)
+    return batches.class_names, np.concatenate(images), np.concatenate(labels)
+
+
 train_files = read_folder("train", batch_size=None).cache()  # one image at a time, kept in memory
-val_batches = read_folder("val", batch_size=100)
-test_batches = read_folder("test", batch_size=100)
+_, val_x, val_y = read_arrays("val")
+names, test_x, test_y = read_arrays("test")
 image, label = next(iter(train_files))
-print(val_batches.class_names)
+print(names, val_x.shape, test_x.shape)
 print(tuple(image.shape), image.dtype.name, int(label))
 
 # %% [markdown]
@@ -177,18 +183,17 @@ def compile_model(model, learning_rate):
     )
 
 
-val_labels = np.concatenate([labels for _, labels in val_batches])
-
-
-def predicted_classes(model, batches):
-    return model.predict(batches, verbose=0).argmax(axis=1)
+def predicted_classes(model, images):
+    # A few hundred images: calling the model directly is quicker than predict(), which first
+    # compiles a graph function for the model.
+    return np.asarray(model(images, training=False)).argmax(axis=1)
 
 
 def accuracies(model):
     """Validation and test accuracy."""
     return (
-        float((predicted_classes(model, val_batches) == val_labels).mean()),
-        float((predicted_classes(model, test_batches) == test_labels).mean()),
+        float((predicted_classes(model, val_x) == val_y).mean()),
+        float((predicted_classes(model, test_x) == test_y).mean()),
     )
 
 
@@ -360,11 +365,12 @@ for trainable in (True, False):
 # %% [markdown]
 # That covers the frozen step. For fine-tuning we set `trainable = True` again, and then the
 # layers would switch back to batch statistics inside `fit`. Calling the backbone with
-# `training=False` in the model (see `make_model`) keeps them in inference mode for good, as
-# Keras's transfer-learning guide recommends: after a few epochs on 320 images, batch statistics
-# of 32 images would pull the pre-trained moving averages around and undo part of what the
-# backbone learned. PyTorch has no such link: there, `requires_grad_(False)` stops gradients
-# only, and BatchNorm keeps updating its statistics until the module is put in eval mode.
+# `training=False` in the model (see `make_model`) keeps them in inference mode for good. This is
+# what Keras's guide "Transfer learning & fine-tuning" (keras.io/guides/transfer_learning, last
+# modified 2023-06-25) recommends; without it, the guide warns, the updates to the
+# non-trainable weights can destroy what the model has learned. PyTorch has no such link: there,
+# `requires_grad_(False)` stops gradients only, and BatchNorm keeps updating its statistics
+# until the module is put in eval mode.
 #
 # ### Step 1: frozen backbone, train only the new head
 
@@ -415,7 +421,7 @@ print(f"fine-tuned: validation accuracy {fine_tuned_val:.4f}, test accuracy {fin
 
 # %% tags=["confusion-matrix"]
 # Alt: Fine-tuned model's confusion matrix on the test set: true class by row, predicted by column.
-predictions = predicted_classes(transfer, test_batches)
+predictions = predicted_classes(transfer, test_x)
 show_confusion_matrix(
     confusion_matrix(test_labels, predictions), class_names, "Fine-tuned, test set"
 )

@@ -79,8 +79,8 @@ print(f"mean-colour baseline, test accuracy: {colour_accuracy:.4f}")
 # %% [markdown]
 # ## Reading the folder
 #
-# At home, with `torchvision` installed, one line reads a folder of class sub-folders: class
-# names are the sub-folder names in sorted order, and each image's label is its folder's index.
+# At home, with `torchvision` installed, `datasets.ImageFolder` reads a folder laid out like
+# this one (`root/<class>/<image>`) in one line:
 #
 # <!-- dlref:not-run: needs torchvision, which this project does not install -->
 # ```python
@@ -89,9 +89,11 @@ print(f"mean-colour baseline, test accuracy: {colour_accuracy:.4f}")
 # train_set = datasets.ImageFolder("shapes/train", transform=transforms.ToTensor())
 # ```
 #
-# The class below does the same job with PIL and a `torch.utils.data.Dataset`, so you can see
-# what happens inside: list the files once, open one image per `__getitem__`, and return a
-# float tensor in channels-first order (3 x 32 x 32, values in [0, 1]).
+# This project does not install `torchvision`, so the class below does that job with PIL and a
+# `torch.utils.data.Dataset`, and you can see what happens inside: take the class names from the
+# sub-folder names in sorted order, list the files once, open one image per `__getitem__`, and
+# return a float tensor in channels-first order (3 x 32 x 32, values in [0, 1]) with the index
+# of its folder as the label.
 
 
 # %%

@@ -48,10 +48,10 @@ $(STAMP):
 
 # --dirty: after an edit, rebuild only the pages that changed (a full build takes seconds);
 # MkDocs warns that a dirty build may leave stale links, so serve is not strict (build is).
-serve: setup
+serve: setup npm
 	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
-build: setup
+build: setup npm
 	$(BIN)/mkdocs build --strict
 
 lint: setup
@@ -69,7 +69,7 @@ lint-only:
 # gh-pages branch (never pushed: the deploy job pushes), with Material's version
 # selector on. VERSION=v1.2.0, and ALIAS=latest to move that alias to it and make
 # it the default. mike adds the version's folder to DLREF_SITE_URL.
-version: setup
+version: setup npm
 	@test -n "$(VERSION)" || { echo "make version needs VERSION=..., e.g. VERSION=1.2.0" >&2; exit 2; }
 	DLREF_VERSION_PROVIDER=mike $(BIN)/mike deploy $(if $(ALIAS),--update-aliases $(VERSION) $(ALIAS),$(VERSION))
 	$(if $(ALIAS),$(BIN)/mike set-default $(ALIAS))
@@ -107,7 +107,7 @@ standalone: setup
 	$(BIN)/dlref standalone --repeat $(or $(REPEAT),1) $(TARGETS)
 
 # The comparison table on one printable page, from the strictly built site.
-pdf: setup browser
+pdf: setup browser npm
 	$(BIN)/dlref pdf
 
 # Rerun the benchmark (every training mode, inference, matmul peak, accuracy over seeds) and
@@ -178,7 +178,8 @@ browser:
 	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
-# axe-core and Lighthouse for the site's checks, exactly as package-lock.json pins them;
+# axe-core and Lighthouse for the site's checks, and onnxruntime-web, which the build copies
+# into the in-browser inference page, exactly as package-lock.json pins them;
 # reinstalled only when package.json or package-lock.json changes. No install scripts run:
 # nothing is downloaded beyond the packages (Chromium is Debian's).
 NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha256sum | cut -c1-16)

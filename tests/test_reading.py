@@ -55,8 +55,15 @@ def test_a_colour_without_a_palette_variable_is_refused():
 
 
 def test_plain_code_tokens_lose_their_spans_and_nothing_else():
-    html = '<code><span class="n">x</span><span class="w"> </span><span class="o">=</span></code>'
-    assert unwrap_plain_tokens(html) == '<code>x <span class="o">=</span></code>'
+    html = (
+        '<code><span class="k">del</span><span class="w"> </span><span class="n">x</span>'
+        '<span class="p">[</span><span class="mi">0</span><span class="p">]</span>'
+        '<span class="o">+</span></code>'
+    )
+    assert (
+        unwrap_plain_tokens(html)
+        == '<code><span class="k">del</span> x[<span class="mi">0</span>]+</code>'
+    )
 
 
 def test_a_drawn_figure_shown_as_an_image_is_put_inline_with_its_alt_text(tmp_path):

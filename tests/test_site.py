@@ -8,12 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from dlref.examples.discovery import discover
+from dlref.examples.discovery import discover, topic_dirs
+from dlref.examples.transfer_check import REPORT_SUFFIX
 from dlref.paths import DOCS_DIR
 from dlref.site.browser import PageLog, local_page
 from dlref.site.directive import ShownExamples, scan_pages, unshown_scripts
 from dlref.site.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
 from dlref.site.hooks import SHOWN_EXAMPLES_FILE
+from dlref.site.reports import (
+    LONG_REPORT_LAYERS,
+    REPORTS_FOLDER,
+    is_long,
+    layer_count,
+    report_page_uri,
+    shown_report,
+)
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 
@@ -185,3 +194,36 @@ def _check_search_finds_code_names(page) -> None:
     page.locator("input.md-search__input").press_sequentially("GradientTape")
     page.wait_for_function(has_results, timeout=15_000)
     assert "Autograd" in page.locator(".md-search-result__list").text_content()
+
+
+def test_long_transfer_reports_are_pages_of_their_own(built_site):
+    reports = [
+        (topic_dir.name, path)
+        for topic_dir in topic_dirs()
+        for path in sorted(topic_dir.glob(f"*{REPORT_SUFFIX}"))
+    ]
+    long_reports = [(topic, path) for topic, path in reports if is_long(path.read_text())]
+    assert long_reports, "expected the ResNet and GoogLeNet reports to be long"
+    for topic, path in long_reports:
+        table = path.name.removesuffix(REPORT_SUFFIX)
+        page = page_html(built_site, Path(report_page_uri(topic, table)))
+        assert page.read_text(encoding="utf-8").count("<tr>") == layer_count(path.read_text()) + 1
+    for html in built_site.rglob("*.html"):
+        if REPORTS_FOLDER in html.relative_to(built_site).parts:
+            continue
+        for table in re.findall(r"<table>.*?</table>", html.read_text(encoding="utf-8"), re.S):
+            if "Output: largest difference" in table:
+                rows = table.count("<tr>") - 1
+                assert rows <= LONG_REPORT_LAYERS, f"{html}: a report of {rows} layers inline"
+
+
+def test_a_short_report_stays_inline_and_a_long_one_is_linked():
+    short = "| a | b |\n| --- | --- |\n| `x` | 1 |\n\nFinal output: largest difference 0."
+    assert shown_report("t", "s", short, "concepts/p.md") == short
+    rows = "".join(f"| `l{i}` | 1 |\n" for i in range(LONG_REPORT_LAYERS + 1))
+    long_report = f"| a | b |\n| --- | --- |\n{rows}\nFinal output: largest difference 0."
+    shown = shown_report("t", "s", long_report, "concepts/p.md")
+    assert shown == (
+        f"Final output: largest difference 0. [Layer by layer: all {LONG_REPORT_LAYERS + 1} "
+        "layers](../reports/t/s.md)."
+    )

@@ -47,6 +47,7 @@ from dlref.examples.runner import RunCache, quiet_tensorflow, run_snippet
 from dlref.examples.scaffold import create_example
 from dlref.examples.standalone import run_standalone
 from dlref.examples.verification import CheckRecord, environment_key, group_key
+from dlref.notebooks.source import NotebookSourceError
 from dlref.paths import (
     CACHE_DIR,
     CHECKOUT,
@@ -277,7 +278,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from dlref.site.printable import TableTooLongError, write_pdf
+    from dlref.site.printable import TableTooLongError, write_pdf, write_study_reports
 
     if not args.output.parent.is_dir():
         raise SnippetError(f"cannot write {args.output}: {args.output.parent} is not a folder")
@@ -299,7 +300,24 @@ def _pdf(args: argparse.Namespace) -> int:
         print(f"dlref: error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {args.output}: 1 page at scale {scale}")
+    for report in write_study_reports(site_dir):
+        print(f"wrote {report.relative_to(CHECKOUT)}")
     return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from dlref.notebooks.check import check_notebook
+    from dlref.notebooks.source import discover_notebooks, select
+
+    sources = select(discover_notebooks(), args.targets)
+    if not sources:
+        raise SnippetError("no case-study notebooks under notebooks/")
+    failures = 0
+    for source in sources:
+        problems = check_notebook(source, update=args.update)
+        failures += bool(problems)
+        print(f"{'FAIL' if problems else 'ok  '} {source.name}", *problems, sep="\n  ")
+    return 1 if failures else 0
 
 
 def _screenshots(args: argparse.Namespace) -> int:
@@ -307,6 +325,21 @@ def _screenshots(args: argparse.Namespace) -> int:
 
     take_screenshot(args.output)
     print(f"wrote {args.output}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    # Imported here: retraining imports both frameworks, other commands need neither.
+    from dlref.deploy.digits import MODELS_DIR, export
+
+    problems = export(update=args.update)
+    for problem in problems:
+        print(f"fail     {problem}")
+    if problems:
+        if not args.update:
+            print("Rewrite the stale files with `dlref deploy --update`.")
+        return 1
+    print(f"pass     {MODELS_DIR.relative_to(CHECKOUT)} matches a fresh run")
     return 0
 
 
@@ -410,7 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(handler=_new)
 
     pdf = commands.add_parser(
-        "pdf", help="build the site and print the comparison table to a one-page PDF"
+        "pdf",
+        help="build the site; print the comparison table to a one-page PDF and each "
+        "case study's report beside its page",
     )
     pdf.add_argument(
         "--output",
@@ -419,6 +454,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"default: {COMPARISON_PDF.relative_to(CHECKOUT)}",
     )
     pdf.set_defaults(handler=_pdf)
+
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="execute the case studies' notebooks in fresh kernels and compare their outputs",
+    )
+    notebooks.add_argument(
+        "targets", nargs="*", metavar="STUDY", help="a study (loans) or a notebook (loans-pytorch)"
+    )
+    notebooks.add_argument(
+        "--update", action="store_true", help="rewrite the stored notebooks that differ"
+    )
+    notebooks.set_defaults(handler=_notebooks)
 
     screenshots = commands.add_parser(
         "screenshots", help="retake the TensorBoard screenshot from fresh runs of both frameworks"
@@ -430,6 +477,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"default: {SCREENSHOT.relative_to(CHECKOUT)}",
     )
     screenshots.set_defaults(handler=_screenshots)
+
+    deploy = commands.add_parser(
+        "deploy",
+        help="retrain and re-export the digit classifier the deployment pages serve, "
+        "and check the committed models",
+    )
+    deploy.add_argument(
+        "--update", action="store_true", help="rewrite the models that differ instead of failing"
+    )
+    deploy.set_defaults(handler=_deploy)
     return parser
 
 
@@ -446,7 +503,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SnippetError, DeviceError, PerformanceError, BrowserError) as error:
+    except (
+        SnippetError,
+        DeviceError,
+        PerformanceError,
+        BrowserError,
+        NotebookSourceError,
+    ) as error:
         print(f"dlref: error: {error}", file=sys.stderr)
         return USAGE_ERROR
     except ModuleNotFoundError as error:

@@ -9,6 +9,7 @@ checkout.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 SNIPPETS_ENV = "DLREF_SNIPPETS"
@@ -28,6 +29,10 @@ CACHE_DIR = CHECKOUT / ".cache"
 NODE_MODULES = CHECKOUT / "node_modules"
 #: The comparison table's rows, rendered into its page at build time.
 COMPARISON_TABLE = DOCS_DIR / "comparison" / "table.toml"
+#: The case studies' sources: ``notebooks/<study>/<study>_<framework>.py`` (percent format).
+NOTEBOOKS_DIR = CHECKOUT / "notebooks"
+#: Where the executed notebooks and the studies' pages are (``docs/case-studies/``).
+CASE_STUDIES_DIR = DOCS_DIR / "case-studies"
 #: The performance benchmark's results, one file per device (``{device}`` is ``cpu`` or
 #: ``cuda``), rendered into its page at build time.
 PERFORMANCE_RESULTS = DOCS_DIR / "comparison" / "performance-{device}.json"
@@ -54,3 +59,24 @@ def snippets_root() -> Path:
 def in_checkout() -> bool:
     """Return whether the package runs from a checkout (with pages and a lock file)."""
     return MKDOCS_FILE.is_file()
+
+
+def repository() -> tuple[str, str]:
+    """Return the public repository (``owner/name``) and branch the site is edited from.
+
+    Read from ``edit_uri`` in ``mkdocs.yml``, the one place that names them.
+
+    Returns:
+        ``("dlref/dlref", "main")`` for ``https://github.com/dlref/dlref/edit/main/docs/``.
+
+    Raises:
+        ValueError: ``edit_uri`` is missing or not a GitHub edit address.
+    """
+    match = re.search(
+        r"^edit_uri:\s*https://github\.com/(?P<repo>[\w.-]+/[\w.-]+)/edit/(?P<branch>[\w.-]+)/",
+        MKDOCS_FILE.read_text(encoding="utf-8"),
+        re.MULTILINE,
+    )
+    if match is None:
+        raise ValueError(f"{MKDOCS_FILE}: no GitHub edit_uri to name the repository")
+    return match["repo"], match["branch"]

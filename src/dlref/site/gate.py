@@ -13,6 +13,14 @@ block, a hand-written ``--8<--`` include of a script) is shown to readers but
 run by nothing, or bypasses the directive, and the gate reports it with page
 and line.
 
+A case study's notebook (``docs/case-studies/*.ipynb``) is accounted for cell
+by cell (`unaccounted_notebook_cells`): it must be built from a study's script
+(`dlref.notebooks`), which the tests execute in a fresh kernel; every code
+cell must carry the outputs of that run; and a Python block inside a Markdown
+cell (code a reader runs at home, such as a download from a model hub) must
+say why it is not run here, on the line before it:
+``<!-- dlref:not-run: downloads ImageNet weights -->``.
+
 Because a page can also gain code through routes a Markdown scan does not
 see (an included Markdown fragment, a docstring rendered by mkdocstrings),
 the gate also counts the Python blocks in the built HTML of each page and
@@ -34,6 +42,7 @@ _INCLUDE_RE = re.compile(r"""^-{2}8<-{2}\s+["'](?P<path>[^"']+)["']\s*$""")
 _SCRIPT_INCLUDE_RE = re.compile(
     r"""-{2}8<-{2}\s+["'](?P<path>[^"']*_(?:pytorch|tensorflow)\.(?:py|out))["']"""
 )
+_NOT_RUN_RE = re.compile(r"^<!--\s*dlref:not-run:\s*\S.*-->$")
 _HTML_BLOCK_RE = re.compile(r'<div class="language-(?P<language>[\w+-]+) highlight"')
 
 
@@ -206,4 +215,61 @@ def unaccounted_html_blocks(
                 f"{html.relative_to(site_dir)}: shows {count} Python block(s), but its "
                 f"Markdown and examples account for {accounted}"
             )
+    return problems
+
+
+def unaccounted_notebook_cells(docs_dir: Path, built_notebooks: set[Path]) -> list[str]:
+    """Report every notebook cell under the docs that no run accounts for.
+
+    Args:
+        docs_dir: The docs folder.
+        built_notebooks: The notebooks the case studies' scripts build (and the
+            tests execute), from `dlref.notebooks.source.discover_notebooks`.
+
+    Returns:
+        One message per notebook that no script builds, per code cell without
+        the outputs of a run, and per Python block in a Markdown cell that does
+        not say why it is not run.
+    """
+    # Imported here: reading notebooks is needed only where there are some.
+    import nbformat
+
+    problems = []
+    for path in sorted(docs_dir.rglob("*.ipynb")):
+        where = f"docs/{path.relative_to(docs_dir)}"
+        if path not in built_notebooks:
+            problems.append(
+                f"{where}: no case-study script builds this notebook, so nothing executes it; "
+                "write it as notebooks/<study>/<study>_<framework>.py"
+            )
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code" and (
+                cell.execution_count is None
+                or any(output.output_type == "error" for output in cell.outputs)
+            ):
+                problems.append(f"{where}: cell {index} has no outputs of a successful run")
+            if cell.cell_type == "markdown":
+                problems += _unmarked_fences(cell.source, f"{where}: cell {index}")
+    return problems
+
+
+def _unmarked_fences(markdown: str, where: str) -> list[str]:
+    problems = []
+    previous = ""
+    for line in markdown.splitlines():
+        opening = _FENCE_RE.match(line)
+        language = (
+            opening["info"].strip().split(maxsplit=1)[0].lower()
+            if opening and opening["info"].strip()
+            else ""
+        )
+        if language in PYTHON_LANGUAGES and not _NOT_RUN_RE.match(previous.strip()):
+            problems.append(
+                f"{where}: a ```{language} block in Markdown that nothing runs; make it a code "
+                "cell, or say why it is not run on the line before: <!-- dlref:not-run: REASON -->"
+            )
+        if line.strip():
+            previous = line
     return problems

@@ -12,6 +12,8 @@
   from the output it comes from;
 - the example scripts are copied into the site under ``snippets/``, so every
   example links to a file a reader can download;
+- onnxruntime-web's files that the in-browser inference page loads are copied
+  from ``node_modules`` (installed by ``npm ci``) under ``javascripts/onnxruntime-web/``;
 - the glossary (``docs/includes/glossary.md``) is appended to every page
   outside the API reference, so its terms become tooltips; appending it in
   Markdown's own ``auto_append`` would also run it over every docstring
@@ -21,6 +23,9 @@
 - code blocks lose the spans of tokens drawn in plain colour, and drawn
   figures shown as images are put in the page inline, to follow its palette
   (`dlref.site.markup`);
+- a case study's page quotes its stored notebooks' results, figures and
+  values, and each notebook's page opens with links to Colab, the ``.ipynb``
+  and its source script (`dlref.site.case_studies`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``.
@@ -36,10 +41,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from dlref.benchmark import results as performance
-from dlref.examples.discovery import discover
+from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
-from dlref.paths import COMPARISON_TABLE, DOCS_DIR, PERFORMANCE_RESULTS, snippets_root
+from dlref.notebooks.source import discover_notebooks
+from dlref.paths import (
+    COMPARISON_TABLE,
+    DOCS_DIR,
+    NODE_MODULES,
+    PERFORMANCE_RESULTS,
+    snippets_root,
+)
+from dlref.site.case_studies import expand_study_page, notebook_figures, notebook_links
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
 from dlref.site.directive import (
     SITE_SNIPPETS_DIR,
@@ -52,6 +65,7 @@ from dlref.site.directive import (
 )
 from dlref.site.glossary import mark_first_uses
 from dlref.site.markup import inline_figures, unwrap_plain_tokens
+from dlref.site.reports import is_long, report_page, report_page_uri, shown_report
 from dlref.site.values import expand_values, recorded_values
 
 GLOSSARY = DOCS_DIR / "includes" / "glossary.md"
@@ -59,19 +73,51 @@ API_REFERENCE_DIR = "reference/"
 #: The build's record of which scripts each page shows, at the top of the site.
 SHOWN_EXAMPLES_FILE = "dlref-examples.json"
 
+#: onnxruntime-web's build, as npm installs it.
+RUNTIME_SOURCE = NODE_MODULES / "onnxruntime-web" / "dist"
+#: Where the site serves it: the in-browser page's script imports it from here.
+RUNTIME_SITE_DIR = "javascripts/onnxruntime-web"
+#: The files that page loads: the WebAssembly build, and the WebGPU build for a browser
+#: that offers WebGPU; each is an entry module, its Emscripten loader and its binary.
+RUNTIME_FILES = (
+    "ort.wasm.min.mjs",
+    "ort-wasm-simd-threaded.mjs",
+    "ort-wasm-simd-threaded.wasm",
+    "ort.webgpu.min.mjs",
+    "ort-wasm-simd-threaded.asyncify.mjs",
+    "ort-wasm-simd-threaded.asyncify.wasm",
+)
+
 _shown = ShownExamples()
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Add every example script to the site, for the download links.
+    """Add every example script to the site, for the download links, and the ONNX runtime.
 
     Args:
         files: The site's files.
         config: The MkDocs config.
 
     Returns:
-        The files, with ``snippets/<topic>/<script>.py`` added.
+        The files, with ``snippets/<topic>/<script>.py``, `RUNTIME_FILES`, the
+        pages of long transfer reports (`dlref.site.reports`) and the case
+        studies' figures (``case-studies/figures/<notebook>-<tag>.png``) added.
+
+    Raises:
+        PluginError: onnxruntime-web is not installed (one line: how to install it).
     """
+    missing = [name for name in RUNTIME_FILES if not (RUNTIME_SOURCE / name).is_file()]
+    if missing:
+        raise PluginError(
+            f"{RUNTIME_SOURCE / missing[0]} is missing: install the npm packages "
+            "(make npm, or npm ci)"
+        )
+    for name in RUNTIME_FILES:
+        files.append(
+            File.generated(
+                config, f"{RUNTIME_SITE_DIR}/{name}", abs_src_path=str(RUNTIME_SOURCE / name)
+            )
+        )
     for example in discover():
         for snippet in example.snippets:
             files.append(
@@ -81,6 +127,17 @@ def on_files(files: Files, config: Any) -> Files:
                     abs_src_path=str(snippet.path),
                 )
             )
+    for topic_dir in topic_dirs():
+        for path in sorted(topic_dir.glob(f"*{REPORT_SUFFIX}")):
+            report = path.read_text(encoding="utf-8")
+            if is_long(report):
+                table = path.name.removesuffix(REPORT_SUFFIX)
+                content = report_page(topic_dir.name, table, report)
+                files.append(
+                    File.generated(config, report_page_uri(topic_dir.name, table), content=content)
+                )
+    for uri, png in notebook_figures():
+        files.append(File.generated(config, uri, content=png))
     return files
 
 
@@ -113,7 +170,12 @@ def expand_examples(markdown: str, page: str) -> tuple[str, list[str]]:
             if any(stem in stems for stem in spec.scripts)
         ]
         reports = {
-            spec.name: (topic_dir / f"{spec.name}{REPORT_SUFFIX}").read_text(encoding="utf-8")
+            spec.name: shown_report(
+                example.topic,
+                spec.name,
+                (topic_dir / f"{spec.name}{REPORT_SUFFIX}").read_text(encoding="utf-8"),
+                page,
+            )
             for spec in specs
             if spec.transfer is not None and (topic_dir / f"{spec.name}{REPORT_SUFFIX}").exists()
         }
@@ -140,6 +202,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     try:
         markdown, scripts = expand_examples(markdown, page.file.src_uri)
         markdown = expand_values(markdown, page.file.src_uri, recorded_values())
+        markdown = expand_study_page(markdown, page.file.src_uri)
     except DirectiveError as error:
         raise PluginError(str(error)) from None
     _shown.record(page.file.src_uri, scripts)
@@ -166,6 +229,13 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         The content, lighter, with later uses of a term in a section as plain text.
     """
     html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
+    notebooks = {
+        source.notebook_path().relative_to(DOCS_DIR).as_posix(): source
+        for source in discover_notebooks()
+    }
+    source = notebooks.get(page.file.src_uri)
+    if source is not None:
+        html = notebook_links(source) + html
     if page.file.src_uri.startswith(API_REFERENCE_DIR):
         return html
     return mark_first_uses(html)

@@ -1,19 +1,23 @@
-"""The printable comparison table: one A4 landscape page, made by headless Chromium.
+"""Printed pages, made by headless Chromium: the comparison table and the case studies' reports.
 
-``dlref pdf`` (``make pdf``) builds the site strictly and prints its comparison page.
+``dlref pdf`` (``make pdf``) builds the site strictly and prints its comparison
+page to one A4 landscape page, and each case study's page (its report) to A4
+portrait pages beside it (``docs/case-studies/<study>.pdf``).
 The page is served from the built site on 127.0.0.1, reduced to its title and
 the table, and printed at the largest scale that fits on one page. The PDF's
 title carries a digest of the table file, so a test can tell a stale PDF from
-a current one without rendering it.
+a current one without rendering it; a study report's title carries a digest
+of its page and of the notebooks it quotes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 from dlref.bridge.versions import PACKAGES, public_version
-from dlref.paths import CHECKOUT, COMPARISON_TABLE
+from dlref.paths import CASE_STUDIES_DIR, CHECKOUT, COMPARISON_TABLE
 from dlref.site.browser import chromium, local_page, serve_folder
 from dlref.site.comparison import table_digest
 
@@ -146,3 +150,71 @@ def write_pdf(site_dir: Path, output: Path) -> float:
     pdf, scale = print_table(site_dir, table_digest(COMPARISON_TABLE))
     output.write_bytes(pdf)
     return scale
+
+
+def study_digest(study: str, case_studies_dir: Path = CASE_STUDIES_DIR) -> str:
+    """Digest a case study's page and its stored notebooks: what its report prints.
+
+    Args:
+        study: The study, e.g. ``"loans"``.
+        case_studies_dir: Where the study's page and notebooks are.
+
+    Returns:
+        The first 12 hex digits of a SHA-256 over the files.
+    """
+    digest = hashlib.sha256()
+    for path in [
+        case_studies_dir / f"{study}.md",
+        *sorted(case_studies_dir.glob(f"{study}-*.ipynb")),
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def study_stamp(study: str, digest: str) -> str:
+    """The title of a study's report: which study, from which files, with which versions.
+
+    Args:
+        study: The study.
+        digest: From `study_digest`.
+
+    Returns:
+        The PDF's title.
+    """
+    tested = ", ".join(f"{label} {public_version(names)}" for label, names in PACKAGES)
+    return f"dlref case study {study} {digest}: executed with {tested}"
+
+
+def write_study_reports(site_dir: Path, case_studies_dir: Path = CASE_STUDIES_DIR) -> list[Path]:
+    """Print every case study's page from the built site to ``<study>.pdf`` beside it.
+
+    Args:
+        site_dir: The strictly built site.
+        case_studies_dir: Where the studies' pages are; the PDFs are written there.
+
+    Returns:
+        The PDFs written.
+    """
+    folder = case_studies_dir.relative_to(CHECKOUT / "docs").as_posix()
+    written = []
+    with serve_folder(site_dir) as base_url, chromium() as browser:
+        page = local_page(browser)
+        for source in sorted(case_studies_dir.glob("*.md")):
+            study = source.stem
+            if not any(case_studies_dir.glob(f"{study}-*.ipynb")):
+                continue  # the section's index page, not a study
+            page.goto(f"{base_url}{folder}/{study}/")
+            page.evaluate(
+                "(title) => { document.title = title; }",
+                study_stamp(study, study_digest(study, case_studies_dir)),
+            )
+            page.emulate_media(media="print")
+            output = case_studies_dir / f"{study}.pdf"
+            output.write_bytes(
+                page.pdf(
+                    format="A4",
+                    margin={"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"},
+                )
+            )
+            written.append(output)
+    return written

@@ -1,0 +1,1 @@
+"""Case studies as notebooks: built from percent-format sources, executed, checked."""

@@ -1,0 +1,86 @@
+"""The first cell of a notebook: the locked versions, installed where this project is not.
+
+In this project the cell does nothing (the kernel's environment is the locked
+one). Opened in Colab or another fresh kernel, it installs exactly the
+versions the notebook was executed with, read from the lock file: the lock is
+the one list of versions, and the notebook's imports say which of them it needs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from importlib.metadata import packages_distributions
+
+from dlref.paths import CPU_LOCK
+
+# The lock is the CPU profile's; a reader's fresh kernel may have a GPU, and
+# TensorFlow's CPU build is the same version under another name.
+_READER_NAMES = {"tensorflow-cpu": "tensorflow"}
+_PIN_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(?P<version>[^\s;#]+)")
+
+
+def locked_versions() -> dict[str, str]:
+    """Read the exact pins of the CPU lock.
+
+    Returns:
+        The version by normalised distribution name (``scikit-learn``, ``torch``).
+    """
+    pins = {}
+    for line in CPU_LOCK.read_text(encoding="utf-8").splitlines():
+        match = _PIN_RE.match(line.strip())
+        if match:
+            # A local label (torch's "+cpu") names a build on another index, not PyPI's.
+            pins[_normalised(match["name"])] = match["version"].split("+")[0]
+    return pins
+
+
+def imported_distributions(code: str) -> list[str]:
+    """Name the installed distributions that a notebook's code imports.
+
+    Args:
+        code: The notebook's code cells, joined.
+
+    Returns:
+        Normalised distribution names, sorted; the standard library is left out.
+    """
+    modules = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module.split(".")[0])
+    providers = packages_distributions()
+    return sorted({_normalised(name) for module in modules for name in providers.get(module, [])})
+
+
+def install_cell_source(code: str) -> str:
+    """Write the install cell for a notebook's code.
+
+    Args:
+        code: The notebook's code cells, joined.
+
+    Returns:
+        The cell's source: a ``%pip install`` of the locked versions, run only
+        when the ``dlref`` package (this project) is not importable.
+
+    Raises:
+        ValueError: The code imports a package the lock does not pin.
+    """
+    pins = locked_versions()
+    needed = imported_distributions(code)
+    unpinned = [name for name in needed if name not in pins]
+    if unpinned:
+        raise ValueError(f"the notebook imports packages the lock does not pin: {unpinned}")
+    requirements = " ".join(f"{_READER_NAMES.get(name, name)}=={pins[name]}" for name in needed)
+    return (
+        "# Outside this project (in Colab, say), install the versions this notebook was run with.\n"
+        "import importlib.util\n"
+        "\n"
+        'if importlib.util.find_spec("dlref") is None:\n'
+        f"    %pip install --quiet {requirements}"
+    )
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()

@@ -11,8 +11,8 @@ def show_examples(images, labels, class_names, per_class=8):
         np.concatenate(list(framed[labels == k][:per_class]), axis=1)
         for k in range(len(class_names))
     ]
-    fig, ax = plt.subplots(figsize=(per_class, len(class_names)), dpi=80)
-    ax.imshow(np.concatenate(rows, axis=0))
+    fig, ax = plt.subplots(figsize=(0.75 * per_class, 0.75 * len(class_names) + 0.2), dpi=80)
+    ax.imshow(np.concatenate(rows, axis=0), interpolation="nearest")
     height = framed.shape[1]
     ax.set_yticks((np.arange(len(class_names)) + 0.5) * height, class_names)
     ax.set_xticks([])
@@ -49,7 +49,7 @@ def show_misclassified(images, labels, predictions, class_names, title, limit=12
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, shown, strict=False):
-        ax.imshow(images[index])
+        ax.imshow(images[index], interpolation="nearest")
         ax.set_title(
             f"true {class_names[labels[index]]}\npredicted {class_names[predictions[index]]}",
             fontsize=8,

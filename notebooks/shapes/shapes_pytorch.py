@@ -50,11 +50,13 @@ from shapes_plots import show_confusion_matrix, show_examples, show_misclassifie
 
 # %%
 root = make_shapes("shapes", seed=SEED)
-for split in ("train", "val", "test"):
-    counts = {
+counts = {
+    split: {
         folder.name: len(list(folder.glob("*.png"))) for folder in sorted((root / split).iterdir())
     }
-    print(split, counts)
+    for split in ("train", "val", "test")
+}
+print("\n".join(f"{split}: {per_class}" for split, per_class in counts.items()))
 
 # %% tags=["examples"]
 # Alt: Training images, one row per class, each shape in random colours on a random background.
@@ -69,6 +71,7 @@ show_examples(train_images, train_labels, class_names)
 
 # %%
 def mean_colour(images):
+    """Each image's average red, green and blue: the only input of the baseline."""
     return images.reshape(len(images), -1, 3).mean(axis=1)
 
 
@@ -121,8 +124,7 @@ train_set = ImageFolderDataset("shapes/train")
 val_set = ImageFolderDataset("shapes/val")
 test_set = ImageFolderDataset("shapes/test")
 image, label = train_set[0]
-print(train_set.classes, len(train_set), len(val_set), len(test_set))
-print(tuple(image.shape), image.dtype, label)
+print(train_set.classes, len(train_set), len(val_set), len(test_set), tuple(image.shape), label)
 
 # %% [markdown]
 # The training loader shuffles with its own `torch.Generator`. Keeping the shuffling (and the
@@ -134,6 +136,7 @@ BATCH_SIZE = 32
 
 
 def training_loader(generator):
+    """Shuffled training batches, the order drawn from `generator`."""
     return DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True, generator=generator)
 
 
@@ -152,6 +155,7 @@ test_loader = DataLoader(test_set, batch_size=100)
 
 # %%
 def augment(images, generator):
+    """Randomly flip, rotate and shift each image of a batch (N x 3 x H x W)."""
     n = len(images)
     angle = (torch.rand(n, generator=generator) * 2 - 1) * torch.pi
     flip = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
@@ -195,6 +199,7 @@ from backbone_torch import FEATURES, make_backbone  # dlref:inline
 
 # %%
 def make_model():
+    """A fresh backbone with random weights and a linear head for our classes."""
     return nn.Sequential(make_backbone(), nn.Linear(FEATURES, len(class_names)))
 
 
@@ -210,6 +215,7 @@ def keep_batchnorm_statistics(model):
 
 
 def train(model, optimizer, generator, epochs, frozen_statistics=False):
+    """Train for `epochs` epochs on augmented batches, drawing all randomness from `generator`."""
     loader = training_loader(generator)
     for _ in range(epochs):
         model.train()
@@ -223,17 +229,20 @@ def train(model, optimizer, generator, epochs, frozen_statistics=False):
 
 
 def predict(model, loader):
+    """The predicted class of every image the loader yields, in order."""
     model.eval()
     with torch.no_grad():
         return torch.cat([model(images).argmax(dim=1) for images, _ in loader]).numpy()
 
 
 def accuracy(model, loader):
+    """The fraction of the loader's images the model classifies correctly."""
     labels = np.array([label for _, label in loader.dataset.samples])
     return float((predict(model, loader) == labels).mean())
 
 
 def trainable_parameters(model):
+    """How many numbers the optimizer updates."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -267,8 +276,10 @@ train(scratch, optimizer, generator, EPOCHS - RESUME_AT)
 
 scratch_parameters = trainable_parameters(scratch)
 scratch_val, scratch_test = accuracy(scratch, val_loader), accuracy(scratch, test_loader)
-print(f"trainable parameters: {scratch_parameters}")
-print(f"from scratch: validation accuracy {scratch_val:.4f}, test accuracy {scratch_test:.4f}")
+print(
+    f"from scratch: {scratch_parameters} trainable parameters, "
+    f"validation accuracy {scratch_val:.4f}, test accuracy {scratch_test:.4f}"
+)
 
 # %% [markdown]
 # ## Resume: the same model as the uninterrupted run
@@ -280,6 +291,7 @@ print(f"from scratch: validation accuracy {scratch_val:.4f}, test accuracy {scra
 
 # %%
 def resume(checkpoint_path, restore_generator=True):
+    """Rebuild the model, load the checkpoint and train the remaining epochs."""
     checkpoint = torch.load(checkpoint_path)  # weights_only=True: tensors and plain containers only
     model = make_model()  # fresh random weights, about to be replaced
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
@@ -293,6 +305,7 @@ def resume(checkpoint_path, restore_generator=True):
 
 
 def max_difference(model_a, model_b):
+    """The largest absolute difference between the two models' weights and buffers."""
     pairs = zip(model_a.state_dict().values(), model_b.state_dict().values(), strict=True)
     return max((a.double() - b.double()).abs().max().item() for a, b in pairs)
 
@@ -341,6 +354,7 @@ ASSETS_URL = "https://raw.githubusercontent.com/dlref/dlref/main/notebooks/shape
 
 
 def asset(name):
+    """The committed file `name`: the local copy, or else one downloaded from the repository."""
     path = Path(name)
     if not path.exists():
         urllib.request.urlretrieve(ASSETS_URL + name, path)
@@ -362,14 +376,18 @@ probe = make_backbone()
 probe.load_state_dict(pretrained_weights)
 probe.requires_grad_(False)
 batch = torch.stack([train_set[i][0] for i in range(BATCH_SIZE)])
+changes = {}
 for mode in ("train", "eval"):
     probe.train(mode == "train")
     first_norm = probe[2]  # probe[0] standardises, probe[1] is the first convolution
     before = first_norm.running_mean.clone()
     with torch.no_grad():
         probe(batch)
-    change = (first_norm.running_mean - before).abs().max().item()
-    print(f"requires_grad False, {mode} mode: running mean moved by {change:.4f}")
+    changes[mode] = (first_norm.running_mean - before).abs().max().item()
+print(
+    "requires_grad False; the first BatchNorm's running mean moved by\n"
+    f"  {changes['train']:.4f} in train mode, {changes['eval']:.4f} in eval mode"
+)
 
 # %% [markdown]
 # `model.train()` switches every sub-module back to training mode, so the training loop calls
@@ -392,8 +410,10 @@ generator = torch.Generator().manual_seed(SEED)
 train(transfer, optimizer, generator, FROZEN_EPOCHS, frozen_statistics=True)
 frozen_parameters = trainable_parameters(transfer)
 frozen_val, frozen_test = accuracy(transfer, val_loader), accuracy(transfer, test_loader)
-print(f"trainable parameters: {frozen_parameters}")
-print(f"frozen backbone: validation accuracy {frozen_val:.4f}, test accuracy {frozen_test:.4f}")
+print(
+    f"frozen backbone: {frozen_parameters} trainable parameters, "
+    f"validation accuracy {frozen_val:.4f}, test accuracy {frozen_test:.4f}"
+)
 
 # %% [markdown]
 # ### Step 2: unfreeze and fine-tune everything with a lower learning rate
@@ -411,8 +431,10 @@ optimizer = torch.optim.Adam(transfer.parameters(), lr=FINE_TUNE_LEARNING_RATE)
 train(transfer, optimizer, generator, FINE_TUNE_EPOCHS, frozen_statistics=True)
 fine_tuned_parameters = trainable_parameters(transfer)
 fine_tuned_val, fine_tuned_test = accuracy(transfer, val_loader), accuracy(transfer, test_loader)
-print(f"trainable parameters: {fine_tuned_parameters}")
-print(f"fine-tuned: validation accuracy {fine_tuned_val:.4f}, test accuracy {fine_tuned_test:.4f}")
+print(
+    f"fine-tuned: {fine_tuned_parameters} trainable parameters, "
+    f"validation accuracy {fine_tuned_val:.4f}, test accuracy {fine_tuned_test:.4f}"
+)
 
 # %% [markdown]
 # ## Where the fine-tuned model goes wrong

@@ -50,11 +50,13 @@ from shapes_plots import show_confusion_matrix, show_examples, show_misclassifie
 
 # %%
 root = make_shapes("shapes", seed=SEED)
-for split in ("train", "val", "test"):
-    counts = {
+counts = {
+    split: {
         folder.name: len(list(folder.glob("*.png"))) for folder in sorted((root / split).iterdir())
     }
-    print(split, counts)
+    for split in ("train", "val", "test")
+}
+print("\n".join(f"{split}: {per_class}" for split, per_class in counts.items()))
 
 # %% [markdown]
 # Is colour really useless? A logistic regression that sees only each image's mean colour
@@ -64,6 +66,7 @@ for split in ("train", "val", "test"):
 
 # %%
 def mean_colour(images):
+    """Each image's average red, green and blue: the only input of the baseline."""
     return images.reshape(len(images), -1, 3).mean(axis=1)
 
 
@@ -86,12 +89,18 @@ IMAGE_SIZE, BATCH_SIZE = 32, 32
 
 
 def read_folder(split, batch_size):
+    """One split of the image folder as a dataset, in file order."""
     return keras.utils.image_dataset_from_directory(
-        f"shapes/{split}", image_size=(IMAGE_SIZE, IMAGE_SIZE), batch_size=batch_size, shuffle=False
+        f"shapes/{split}",
+        image_size=(IMAGE_SIZE, IMAGE_SIZE),
+        batch_size=batch_size,
+        shuffle=False,
+        verbose=False,  # no "Found N files" line: the cell prints what it read, once
     )
 
 
 def read_arrays(split):
+    """A whole split as class names, an image array and a label array."""
     batches = read_folder(split, batch_size=100)
     images, labels = zip(*batches.as_numpy_iterator(), strict=True)
     return batches.class_names, np.concatenate(images), np.concatenate(labels)
@@ -101,8 +110,7 @@ train_files = read_folder("train", batch_size=None).cache()  # one image at a ti
 _, val_x, val_y = read_arrays("val")
 names, test_x, test_y = read_arrays("test")
 image, label = next(iter(train_files))
-print(names, val_x.shape, test_x.shape)
-print(tuple(image.shape), image.dtype.name, int(label))
+print(names, val_x.shape, test_x.shape, tuple(image.shape), image.dtype.name, int(label))
 
 # %% [markdown]
 # The training order must be something we can reproduce from the middle of a run, to resume
@@ -116,6 +124,7 @@ STEPS_PER_EPOCH = len(train_labels) // BATCH_SIZE
 
 
 def training_batches(skip_epochs=0):
+    """Training batches, reshuffled each epoch, from epoch `skip_epochs` on."""
     batches = train_files.shuffle(len(train_labels), seed=SEED).batch(BATCH_SIZE).repeat()
     return batches.skip(skip_epochs * STEPS_PER_EPOCH)
 
@@ -131,6 +140,7 @@ def training_batches(skip_epochs=0):
 
 # %%
 def make_augmentation():
+    """Random flips, rotations and shifts, active only in training mode."""
     return keras.Sequential(
         [
             layers.RandomFlip("horizontal"),
@@ -166,6 +176,7 @@ from backbone_keras import make_backbone  # dlref:inline
 
 # %%
 def make_model(backbone, inference_mode_backbone=False):
+    """Rescale, augment, extract features with `backbone`, classify with a new head."""
     inputs = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 3))
     x = layers.Rescaling(1 / 255)(inputs)
     x = make_augmentation()(x)
@@ -176,6 +187,7 @@ def make_model(backbone, inference_mode_backbone=False):
 
 
 def compile_model(model, learning_rate):
+    """Adam and cross-entropy on the head's raw scores."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -184,6 +196,7 @@ def compile_model(model, learning_rate):
 
 
 def predicted_classes(model, images):
+    """The predicted class of each image."""
     # A few hundred images: calling the model directly is quicker than predict(), which first
     # compiles a graph function for the model.
     return np.asarray(model(images, training=False)).argmax(axis=1)
@@ -198,6 +211,7 @@ def accuracies(model):
 
 
 def trainable_parameters(model):
+    """How many numbers the optimizer updates."""
     return int(sum(np.prod(v.shape) for v in model.trainable_weights))
 
 
@@ -219,11 +233,14 @@ def random_states(model):
 
 # %%
 class CheckpointAt(keras.callbacks.Callback):
+    """Save the model and the random layers' states after a given epoch."""
+
     def __init__(self, epoch):
         super().__init__()
         self.epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
+        """Write the checkpoint when `epoch` (counted from 0) ends the chosen epoch."""
         if epoch + 1 == self.epoch:
             self.model.save("checkpoint.keras")
             np.savez(
@@ -245,8 +262,10 @@ scratch.fit(
 )
 scratch_parameters = trainable_parameters(scratch)
 scratch_val, scratch_test = accuracies(scratch)
-print(f"trainable parameters: {scratch_parameters}")
-print(f"from scratch: validation accuracy {scratch_val:.4f}, test accuracy {scratch_test:.4f}")
+print(
+    f"from scratch: {scratch_parameters} trainable parameters, "
+    f"validation accuracy {scratch_val:.4f}, test accuracy {scratch_test:.4f}"
+)
 
 # %% [markdown]
 # ## Resume: the same model as the uninterrupted run
@@ -258,6 +277,7 @@ print(f"from scratch: validation accuracy {scratch_val:.4f}, test accuracy {scra
 
 # %%
 def resume():
+    """Rebuild the model from the checkpoint, restore the random states, train to the end."""
     model = keras.models.load_model("checkpoint.keras")
     saved = np.load("checkpoint_random_states.npz")
     for variable, name in zip(random_states(model), saved.files, strict=True):
@@ -274,6 +294,7 @@ def resume():
 
 
 def max_difference(model_a, model_b):
+    """The largest absolute difference between the two models' weights."""
     # get_weights() includes BatchNorm's moving statistics
     pairs = zip(model_a.get_weights(), model_b.get_weights(), strict=True)
     return max(float(np.abs(a.astype("float64") - b).max()) for a, b in pairs)
@@ -285,11 +306,13 @@ same_states = all(
     np.array_equal(v.numpy(), saved[name])
     for v, name in zip(random_states(loaded), saved.files, strict=True)
 )
-print(f"random states after load_model equal the saved ones: {same_states}")
 
 resumed = resume()
 resume_difference = max_difference(scratch, resumed)
-print(f"resumed vs uninterrupted, max |difference| over all weights: {resume_difference}")
+print(
+    f"random states after load_model equal the saved ones: {same_states}\n"
+    f"resumed vs uninterrupted, max |difference| over all weights: {resume_difference}"
+)
 
 # %% [markdown]
 # Every weight matches. The first line shows why the callback saves the random states itself:
@@ -331,6 +354,7 @@ ASSETS_URL = "https://raw.githubusercontent.com/dlref/dlref/main/notebooks/shape
 
 
 def asset(name):
+    """The committed file `name`: the local copy, or else one downloaded from the repository."""
     path = Path(name)
     if not path.exists():
         urllib.request.urlretrieve(ASSETS_URL + name, path)
@@ -355,12 +379,16 @@ probe = make_backbone()
 probe.load_weights(asset("backbone.weights.h5"))
 first_norm = probe.get_layer("bn0")
 batch = originals / 255
+changes = {}
 for trainable in (True, False):
     probe.trainable = trainable
     before = first_norm.moving_mean.numpy()
     probe(batch, training=True)
-    change = float(np.abs(first_norm.moving_mean.numpy() - before).max())
-    print(f"trainable={trainable}, called with training=True: moving mean moved by {change:.4f}")
+    changes[trainable] = float(np.abs(first_norm.moving_mean.numpy() - before).max())
+print(
+    "called with training=True, the first BatchNorm's moving mean moved by\n"
+    f"  {changes[True]:.4f} with trainable=True, {changes[False]:.4f} with trainable=False"
+)
 
 # %% [markdown]
 # That covers the frozen step. For fine-tuning we set `trainable = True` again, and then the
@@ -389,8 +417,10 @@ transfer.fit(
 )
 frozen_parameters = trainable_parameters(transfer)
 frozen_val, frozen_test = accuracies(transfer)
-print(f"trainable parameters: {frozen_parameters}")
-print(f"frozen backbone: validation accuracy {frozen_val:.4f}, test accuracy {frozen_test:.4f}")
+print(
+    f"frozen backbone: {frozen_parameters} trainable parameters, "
+    f"validation accuracy {frozen_val:.4f}, test accuracy {frozen_test:.4f}"
+)
 
 # %% [markdown]
 # ### Step 2: unfreeze and fine-tune everything with a lower learning rate
@@ -413,8 +443,10 @@ transfer.fit(
 )
 fine_tuned_parameters = trainable_parameters(transfer)
 fine_tuned_val, fine_tuned_test = accuracies(transfer)
-print(f"trainable parameters: {fine_tuned_parameters}")
-print(f"fine-tuned: validation accuracy {fine_tuned_val:.4f}, test accuracy {fine_tuned_test:.4f}")
+print(
+    f"fine-tuned: {fine_tuned_parameters} trainable parameters, "
+    f"validation accuracy {fine_tuned_val:.4f}, test accuracy {fine_tuned_test:.4f}"
+)
 
 # %% [markdown]
 # ## Where the fine-tuned model goes wrong

@@ -116,8 +116,7 @@ print(names, val_x.shape, test_x.shape, tuple(image.shape), image.dtype.name, in
 # The training order must be something we can reproduce from the middle of a run, to resume
 # training exactly. So the shuffling is ours: the cached images are reshuffled every epoch from
 # one seed and repeated; skipping the batches of the first `k` epochs gives the order a run sees
-# from epoch `k` on. (`image_dataset_from_directory(..., shuffle=True, seed=...)` also shuffles
-# reproducibly, but a new dataset starts again from the first epoch's order.)
+# from epoch `k` on.
 
 # %%
 STEPS_PER_EPOCH = len(train_labels) // BATCH_SIZE
@@ -134,8 +133,9 @@ def training_batches(skip_epochs=0):
 #
 # A circle turned, mirrored or moved a little is still a circle. Keras's random preprocessing
 # layers do this inside the model: they change the images only when the model runs in training
-# mode (in `fit`) and pass them through unchanged in `evaluate` and `predict`. The corners that a
-# rotation uncovers are filled with the nearest border pixels.
+# mode, as in `fit`, and at inference time they return their input (their docstrings in Keras
+# 3.15.1 say so). The corners that a rotation uncovers are filled with the nearest border
+# pixels.
 
 
 # %%

@@ -191,8 +191,7 @@ def compile_model(model, learning_rate):
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
+    )  # no metrics: accuracy is measured after training, on the validation and test images
 
 
 def predicted_classes(model, images):

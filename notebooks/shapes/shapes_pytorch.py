@@ -488,13 +488,9 @@ results = {
         "scratch_accuracy": round(scratch_test, 4),
         "frozen_accuracy": round(frozen_test, 4),
         "fine_tuned_accuracy": round(fine_tuned_test, 4),
-        "scratch_val_accuracy": round(scratch_val, 4),
-        "frozen_val_accuracy": round(frozen_val, 4),
-        "fine_tuned_val_accuracy": round(fine_tuned_val, 4),
         "resume_max_difference": resume_difference,
         "reseeded_max_difference": round(reseeded_difference, 4),
         "test_images": len(test_set),
-        "misclassified_fine_tuned": int((predictions != test_labels).sum()),
     },
 }
 print(json.dumps(results, indent=1))

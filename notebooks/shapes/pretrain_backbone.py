@@ -5,7 +5,7 @@ study's circles, crosses, squares and triangles. One pre-training run in PyTorch
 file holds the same numbers, moved layer by layer, and the script checks that both backbones
 compute the same features before it writes anything.
 
-Run from the repository root (about 40 s on one CPU core):
+Run from the repository root (about half a minute of CPU time, on one thread):
 
     python notebooks/shapes/pretrain_backbone.py
 

@@ -8,6 +8,7 @@ nothing else rewritten); figures byte for byte.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,9 @@ def differences(
     return problems
 
 
-def _cell_key(cell: nbformat.NotebookNode) -> tuple[str, str, tuple[str, ...]]:
-    return cell.cell_type, cell.source, tuple(cell.metadata.get("tags", []))
+def _cell_key(cell: nbformat.NotebookNode) -> tuple[str, str, str]:
+    # All of the metadata: a stored notebook carries nothing a run did not put there.
+    return cell.cell_type, cell.source, json.dumps(cell.metadata, sort_keys=True)
 
 
 def _comparable(outputs: list[Any]) -> list[Any]:

@@ -60,6 +60,10 @@ def execute_notebook(
             timeout=CELL_TIMEOUT_S,
             kernel_name="python3",
             resources={"metadata": {"path": folder}},
+            # A stored notebook holds only what its cells printed and drew: no
+            # timestamps, and one output per stream however the kernel split it.
+            record_timing=False,
+            coalesce_streams=True,
         )
         try:
             client.execute(env=env)

@@ -138,6 +138,7 @@ def test_a_damaged_model_file_gives_a_clear_message(served_site, browser):
 
 
 @pytest.mark.site
+@pytest.mark.xdist_group("site")
 def test_only_the_in_browser_page_loads_the_runtime(built_site):
     loaders = {}
     for html in built_site.rglob("*.html"):

@@ -450,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
-        "--port", type=int, default=8000, help="port (default: 8000; 0: any free port)"
+        "--port", type=int, default=8080, help="port (default: 8080; 0: any free port)"
     )
     serve.add_argument(
         "--backend",

@@ -53,9 +53,13 @@ SERVING_RESULTS = DOCS_DIR / "production" / "serving-{device}.json"
 LOAD_MARKER = "<!-- dlref:serving-load -->"
 REFUSALS_MARKER = "<!-- dlref:serving-refusals -->"
 EXAMPLE_MARKER = "<!-- dlref:serving-example -->"
+#: The serving page's markers, each replaced by a table or record of the results.
+MARKERS = (LOAD_MARKER, REFUSALS_MARKER, EXAMPLE_MARKER)
 #: "Memory steady": the server's resident memory after the last timed request is at
 #: most this fraction above what it was before the first (after the warm-up requests).
-STEADY_GROWTH = 0.05
+STEADY_GROWTH = 0.02
+#: The page says that the model's own time is less than this share of the median request.
+MODEL_SHARE = 0.5
 #: Seconds the server may take to import both frameworks and load four backends.
 START_TIMEOUT = 180.0
 _MIB = 1024 * 1024
@@ -410,6 +414,33 @@ def refusal_problems(records: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+def disagreements(probabilities: dict[str, Sequence[Sequence[float]]], atol: float) -> list[str]:
+    """Compare every backend's probabilities with the first backend's.
+
+    Args:
+        probabilities: Each backend's reply for the same rows, by backend.
+        atol: The largest absolute difference allowed.
+
+    Returns:
+        One message per backend whose probabilities differ by more than ``atol``
+        or whose shape differs; empty when all agree.
+    """
+    import numpy as np
+
+    (reference_name, reference), *others = (
+        (name, np.asarray(values, dtype=np.float64)) for name, values in probabilities.items()
+    )
+    problems = []
+    for name, values in others:
+        if values.shape != reference.shape:
+            problems.append(f"{name}: shape {values.shape}, {reference_name}: {reference.shape}")
+            continue
+        gap = float(np.abs(values - reference).max())
+        if gap > atol:
+            problems.append(f"{name} differs from {reference_name} by up to {gap:.2e} > {atol}")
+    return problems
+
+
 def _rss(pid: int) -> int:
     import psutil
 
@@ -533,6 +564,7 @@ def run_load(
     load_before: list[float],
     busy: bool,
     progress: Callable[[str], None] = lambda line: None,
+    server: RunningServer | None = None,
 ) -> dict[str, Any]:
     """Start the server, record its refusals and an example, then load every backend.
 
@@ -541,6 +573,8 @@ def run_load(
         load_before: `dlref.benchmark.run.machine_load` before anything started.
         busy: Whether `dlref.benchmark.run.check_idle` found the machine busy.
         progress: Called with a line after each backend, e.g. ``print``.
+        server: A server already running with ``config.threads`` (the tests'); when
+            omitted, `running_server` starts one and stops it afterwards.
 
     Returns:
         The results, as `write_results` stores them.
@@ -548,22 +582,13 @@ def run_load(
     Raises:
         ServingError: The server did not start.
     """
-    from dlref.deploy import digits
-
-    inputs = digits.sample_inputs().tolist()
     started = time.perf_counter()
-    with running_server(config.threads) as server:
-        refusals = probe_refusals(server, digits.INPUT_SIZE)
-        example_row = inputs[:1]
-        example = predict(server, BACKENDS[0], example_row)
-        rows = []
-        for backend in BACKENDS:
-            rows.append(load_backend(server, backend, inputs, config))
-            row = rows[-1]
-            progress(
-                f"{backend}: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
-                f"{row['throughput_rps']} requests/s, {row['failures']} failed"
-            )
+    if server is None:
+        with running_server(config.threads) as started_server:
+            measured = _measure(started_server, config, progress)
+    else:
+        measured = _measure(server, config, progress)
+    rows = measured["backends"]
     start, end = rows[0]["rss_mib"]["start"], rows[-1]["rss_mib"]["end"]
     return {
         "stamp": {
@@ -589,16 +614,37 @@ def run_load(
             "seconds": round(time.perf_counter() - started, 1),
         },
         "config": {**asdict(config), "max_rows": MAX_ROWS, "max_body_bytes": MAX_BODY_BYTES},
-        "backends": rows,
         "memory": {
             "start_mib": start,
             "end_mib": end,
             "growth": round((end - start) / start, 4),
             "steady_growth": STEADY_GROWTH,
         },
+        **measured,
+    }
+
+
+def _measure(
+    server: RunningServer, config: LoadConfig, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    from dlref.deploy import digits
+
+    inputs = digits.sample_inputs().tolist()
+    refusals = probe_refusals(server, digits.INPUT_SIZE)
+    example = predict(server, BACKENDS[0], inputs[:1])
+    rows = []
+    for backend in BACKENDS:
+        row = load_backend(server, backend, inputs, config)
+        rows.append(row)
+        progress(
+            f"{backend}: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
+            f"{row['throughput_rps']} requests/s, {row['failures']} failed"
+        )
+    return {
+        "backends": rows,
         "refusals": refusals,
         "example": {
-            "request": {"inputs": example_row},
+            "request": {"inputs": inputs[:1]},
             "status": example.status,
             "response": example.body,
         },
@@ -620,7 +666,8 @@ def result_problems(results: dict[str, Any]) -> list[str]:
     Returns:
         One message per claim that does not hold: a failed request, a backend
         missing, memory that grew more than `STEADY_GROWTH`, a refusal that is
-        not a 4xx with one message.
+        not a 4xx with one message, a model that takes `MODEL_SHARE` or more of
+        the median request.
     """
     problems = []
     names = [row["backend"] for row in results["backends"]]
@@ -631,6 +678,11 @@ def result_problems(results: dict[str, Any]) -> list[str]:
             problems.append(f"{row['backend']}: {row['failures']} request(s) failed")
         if row["requests"] != results["config"]["requests"]:
             problems.append(f"{row['backend']}: {row['requests']} requests timed")
+        if row["model_p50_ms"] >= MODEL_SHARE * row["p50_ms"]:
+            problems.append(
+                f"{row['backend']}: the model takes {row['model_p50_ms']} ms of a "
+                f"{row['p50_ms']} ms request, not less than {100 * MODEL_SHARE:.0f} %"
+            )
     memory = results["memory"]
     if memory["growth"] > memory["steady_growth"]:
         problems.append(
@@ -719,16 +771,16 @@ def render_load(results: dict[str, Any]) -> str:
         f"{config['rows']} row per request, from {config['clients']} concurrent clients:",
         "",
         "| Backend | p50 (ms) | p99 (ms) | Requests/s | Failed | Model p50 (ms) "
-        "| Server memory: start · middle · end (MiB) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Model's share of p50 | Server memory: start · middle · end (MiB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in results["backends"]:
         rss = row["rss_mib"]
         lines.append(
             f"| `{row['backend']}` | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
             f"| {row['throughput_rps']:.0f} | {row['failures']} of {row['requests']} "
-            f"| {row['model_p50_ms']:.3f} | {rss['start']:.0f} · {rss['middle']:.0f} · "
-            f"{rss['end']:.0f} |"
+            f"| {row['model_p50_ms']:.3f} | {100 * row['model_p50_ms'] / row['p50_ms']:.0f} % "
+            f"| {rss['start']:.0f} · {rss['middle']:.0f} · {rss['end']:.0f} |"
         )
     lines += [
         "",
@@ -797,11 +849,8 @@ def render_page(markdown: str, results: dict[str, Any]) -> str:
     Returns:
         The page with the tables in place.
     """
-    for marker, render in (
-        (LOAD_MARKER, render_load),
-        (REFUSALS_MARKER, render_refusals),
-        (EXAMPLE_MARKER, render_example),
-    ):
+    renderers = (render_load, render_refusals, render_example)
+    for marker, render in zip(MARKERS, renderers, strict=True):
         markdown = markdown.replace(marker, render(results))
     return markdown
 

@@ -40,6 +40,7 @@ MAX_BODY_BYTES = 256 * 1024
 MAX_ROWS = 64
 PREDICT_PATH = "/v1/models/{backend}:predict"
 HEALTH_PATH = "/health"
+MODEL_FAILED = "the model failed on this request; the server logged the error"
 
 #: A prediction function: float32 ``(n, INPUT_SIZE)`` rows in, ``(n, CLASSES)`` probabilities out.
 Predictor = Callable[[np.ndarray], np.ndarray]
@@ -200,7 +201,15 @@ def create_app(predictors: Mapping[str, Predictor], limits: Limits) -> Any:
             return error(refused.status, refused.message)
         except ClientDisconnect:
             return error(400, "the client closed the connection before sending the whole body")
-        probabilities, model_seconds = await run_in_threadpool(_timed, predictors[backend], inputs)
+        try:
+            probabilities, model_seconds = await run_in_threadpool(
+                _timed, predictors[backend], inputs
+            )
+        except Exception:
+            # Answered here, not by Starlette's error middleware, which would re-raise
+            # and make uvicorn close a keep-alive connection the client still uses.
+            _log.exception("%s %s failed", request.method, request.url.path)
+            return error(500, MODEL_FAILED)
         return JSONResponse(
             {
                 "backend": backend,
@@ -217,7 +226,7 @@ def create_app(predictors: Mapping[str, Predictor], limits: Limits) -> Any:
 
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
         _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error(500, "the model failed on this request; the server logged the error")
+        return error(500, "the server failed on this request and logged the error")
 
     return Starlette(
         routes=[

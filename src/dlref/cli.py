@@ -352,6 +352,21 @@ def _screenshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deploy(args: argparse.Namespace) -> int:
+    # Imported here: retraining imports both frameworks, other commands need neither.
+    from dlref.deploy.digits import MODELS_DIR, export
+
+    problems = export(update=args.update)
+    for problem in problems:
+        print(f"fail     {problem}")
+    if problems:
+        if not args.update:
+            print("Rewrite the stale files with `dlref deploy --update`.")
+        return 1
+    print(f"pass     {MODELS_DIR.relative_to(CHECKOUT)} matches a fresh run")
+    return 0
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
@@ -511,6 +526,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"default: {SCREENSHOT.relative_to(CHECKOUT)}",
     )
     screenshots.set_defaults(handler=_screenshots)
+
+    deploy = commands.add_parser(
+        "deploy",
+        help="retrain and re-export the digit classifier the deployment pages serve, "
+        "and check the committed models",
+    )
+    deploy.add_argument(
+        "--update", action="store_true", help="rewrite the models that differ instead of failing"
+    )
+    deploy.set_defaults(handler=_deploy)
     return parser
 
 

@@ -832,7 +832,7 @@ def render_example(results: dict[str, Any]) -> str:
             f"Reply (status {example['status']}; probabilities rounded to six places here):",
             "",
             "```json",
-            json.dumps(response, indent=1),
+            json.dumps(response),
             "```",
             "",
         ]

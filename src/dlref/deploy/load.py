@@ -6,8 +6,8 @@ fixed number of requests per backend from N client threads, each on its own
 keep-alive connection, and records the latency percentiles, the throughput,
 every failed request, the model's share of each request (from the server's
 ``Server-Timing`` header) and the server's resident memory before, halfway
-through and after each backend's run. `probe_refusals` sends each bad request
-of `BAD_REQUESTS` and records the status and message the server answered.
+through and after each backend's run. `probe_refusals` sends each request of
+`bad_requests` and records the status and message the server answered.
 
 ``dlref serve-bench`` runs all of it and writes
 ``docs/production/serving-<device>.json``; at build time `dlref.site.hooks`
@@ -46,7 +46,7 @@ from dlref.deploy.server import (
     PREDICT_PATH,
     ServingError,
 )
-from dlref.paths import DOCS_DIR
+from dlref.paths import DOCS_DIR, PACKAGE_DIR
 
 #: The load test's results, one file per device (``{device}``: ``cpu``).
 SERVING_RESULTS = DOCS_DIR / "production" / "serving-{device}.json"
@@ -124,8 +124,14 @@ def running_server(threads: int = 1) -> Iterator[RunningServer]:
     """
     command = [sys.executable, "-m", "dlref.cli", "serve", "--host", "127.0.0.1", "--port", "0"]
     command += ["--threads", str(threads)]
+    # The child runs this same dlref, wherever it was imported from.
+    path = os.environ.get("PYTHONPATH")
+    source_root = str(PACKAGE_DIR.parent)
+    environment = {**os.environ, "PYTHONPATH": source_root + (os.pathsep + path if path else "")}
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, text=True, env=environment
+        )
         try:
             line = _announcement(process, log)
             match = re.search(r"http://([\d.]+):(\d+)", line)

@@ -216,6 +216,7 @@ def test_the_page_claims_hold_for_the_committed_results(committed):
         (lambda r: r["backends"][1].update(failures=1), "keras: 1 request(s) failed"),
         (lambda r: r["memory"].update(growth=0.2), "memory grew by 20.0 %"),
         (lambda r: r["refusals"][0].update(status=500), "non-JSON: status 500, expected 400"),
+        (lambda r: r["refusals"][2].update(health_after=503), "/health answered 503 after it"),
         (lambda r: r["backends"].pop(), "the backends loaded were"),
         (
             lambda r: r["backends"][0].update(model_p50_ms=r["backends"][0]["p50_ms"]),

@@ -379,7 +379,8 @@ def probe_refusals(server: RunningServer, input_size: int) -> list[dict[str, Any
 
     Returns:
         One record per request: ``name``, ``description``, ``request`` (method and
-        path), ``expected`` and ``status``, ``response`` (the body).
+        path), ``expected`` and ``status``, ``response`` (the body), and
+        ``health_after``, the status of ``GET /health`` sent right after it.
     """
     records = []
     for bad in bad_requests(input_size):
@@ -393,6 +394,7 @@ def probe_refusals(server: RunningServer, input_size: int) -> list[dict[str, Any
                 "expected": bad.status,
                 "status": reply.status,
                 "response": reply.body,
+                "health_after": request(server, "GET", HEALTH_PATH).status,
             }
         )
     return records
@@ -406,10 +408,13 @@ def refusal_problems(records: list[dict[str, Any]]) -> list[str]:
 
     Returns:
         One message per request answered with another status than expected, or
-        without a JSON body holding one ``"error"`` message.
+        without a JSON body holding one ``"error"`` message, or after which the
+        server did not answer ``GET /health`` with 200.
     """
     problems = []
     for record in records:
+        if record["health_after"] != 200:
+            problems.append(f"{record['name']}: /health answered {record['health_after']} after it")
         if record["status"] != record["expected"]:
             problems.append(
                 f"{record['name']}: status {record['status']}, expected {record['expected']}"

@@ -327,7 +327,19 @@ def bad_requests(input_size: int) -> list[BadRequest]:
             b'{"inputs": [[NaN' + b", 0" * (input_size - 1) + b"]]}",
             422,
         ),
+        post(
+            "nested too deep",
+            "a hundred thousand nested lists",
+            b'{"inputs": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            400,
+        ),
         post("overflow", "a number too large for float32", predict_body([[1e39, *row[1:]]]), 422),
+        post(
+            "huge integer",
+            "a 400-digit integer",
+            b'{"inputs": [[1' + b"0" * 399 + b", 0" * (input_size - 1) + b"]]}",
+            422,
+        ),
         post("empty batch", "no rows at all", b'{"inputs": []}', 422),
         post("too many rows", f"{MAX_ROWS + 1} rows", predict_body([row] * (MAX_ROWS + 1)), 422),
         post(

@@ -47,6 +47,7 @@ MODEL_FAILED = "the model failed on this request; the server logged the error"
 Predictor = Callable[[np.ndarray], np.ndarray]
 
 _log = logging.getLogger(__name__)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class ServingError(RuntimeError):
@@ -95,6 +96,8 @@ def parse_inputs(body: bytes, limits: Limits) -> np.ndarray:
         document = json.loads(body, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise RequestError(400, f"the body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise RequestError(400, "the body is nested too deeply to parse") from None
     except ValueError as error:  # NaN or Infinity, refused while parsing
         raise RequestError(422, str(error)) from None
     if not isinstance(document, dict) or "inputs" not in document:
@@ -123,13 +126,14 @@ def parse_inputs(body: bytes, limits: Limits) -> np.ndarray:
                 raise RequestError(
                     422, f"inputs[{index}][{column}] is {_json_type(value)}; expected a number"
                 )
-    array = np.asarray(rows, dtype=np.float32)
-    if not np.isfinite(array).all():
-        index, column = np.argwhere(~np.isfinite(array))[0]
-        raise RequestError(
-            422, f"inputs[{index}][{column}] does not fit in float32 (it overflows to infinity)"
-        )
-    return array
+            # Compared as Python numbers: a huge JSON integer must not reach NumPy.
+            if not abs(value) <= _FLOAT32_MAX:
+                raise RequestError(
+                    422,
+                    f"inputs[{index}][{column}] does not fit in float32 (larger than "
+                    f"{_FLOAT32_MAX:.4g})",
+                )
+    return np.asarray(rows, dtype=np.float32)
 
 
 def _refuse_constant(name: str) -> float:

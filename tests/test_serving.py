@@ -275,6 +275,13 @@ def test_serve_on_a_port_in_use_is_one_clear_error(capsys):
     )
 
 
+def test_serve_on_a_port_that_is_no_port_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["serve", "--port", "70000"])
+    assert exit_.value.code == cli.USAGE_ERROR
+    assert "'70000' is not a port (0 to 65535)" in capsys.readouterr().err
+
+
 def test_serve_bench_refuses_a_busy_machine(monkeypatch, capsys):
     monkeypatch.setattr(bench_run, "machine_load", lambda: [bench_run.BUSY_LOAD + 1, 0.0, 0.0])
     assert cli.main(["serve-bench"]) == cli.USAGE_ERROR

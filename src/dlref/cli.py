@@ -279,12 +279,11 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from dlref.deploy import digits
     from dlref.deploy.server import Limits, bind, load_backends, serve
 
     sock = bind(args.host, args.port)  # before the slow loading: a taken port fails at once
     predictors = load_backends(args.backend or BACKEND_NAMES, threads=args.threads)
-    from dlref.deploy import digits
-
     serve(
         predictors, sock, Limits(digits.INPUT_SIZE), announce=lambda line: print(line, flush=True)
     )
@@ -295,6 +294,8 @@ def _serve_bench(args: argparse.Namespace) -> int:
     from dlref.benchmark.run import check_idle, machine_load
 
     load = machine_load()
+    if args.output is not None and not args.output.parent.is_dir():
+        raise PerformanceError(f"cannot write {args.output}: {args.output.parent} is not a folder")
     from dlref.deploy.load import (
         FULL,
         QUICK,
@@ -370,6 +371,12 @@ def _deploy(args: argparse.Namespace) -> int:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
     return int(text)
 
 
@@ -465,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
-        "--port", type=int, default=8080, help="port (default: 8080; 0: any free port)"
+        "--port", type=_port, default=8080, help="port (default: 8080; 0: any free port)"
     )
     serve.add_argument(
         "--backend",

@@ -41,6 +41,9 @@ from dlref.deploy.load import (
 from dlref.deploy.server import BACKENDS, HEALTH_PATH, Limits, bind, create_app
 from dlref.paths import CPU_LOCK, DOCS_DIR
 
+# One worker runs this module, so the server starts once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("serving")
+
 PAGE = DOCS_DIR / "production" / "serving.md"
 #: float32 probabilities from four runtimes of the same weights: the model's own tolerance.
 AGREEMENT_ATOL = digits.ATOL

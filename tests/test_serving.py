@@ -21,6 +21,7 @@ from dlref.deploy.load import (
     EXAMPLE_MARKER,
     FULL,
     LOAD_MARKER,
+    MODEL_SHARE,
     QUICK,
     REFUSALS_MARKER,
     LoadConfig,
@@ -247,8 +248,9 @@ def test_the_page_renders_every_table_from_the_results(committed):
     markdown = PAGE.read_text(encoding="utf-8")
     for marker in (LOAD_MARKER, REFUSALS_MARKER, EXAMPLE_MARKER):
         assert markdown.count(marker) == 1, marker
-    # The tolerance the prose states is the one the tests use.
+    # The tolerance and the share the prose states are the ones the checks use.
     assert AGREEMENT_ATOL == 1e-5 and "agree within 10<sup>-5</sup>" in markdown
+    assert MODEL_SHARE == 0.5 and "is less than\nhalf of each request's median latency" in markdown
     page = render_page(markdown, committed)
     assert "<!-- dlref:serving" not in page
     for row in committed["backends"]:

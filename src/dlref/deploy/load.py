@@ -467,7 +467,10 @@ def disagreements(probabilities: dict[str, Sequence[Sequence[float]]], atol: flo
 def _rss(pid: int) -> int:
     import psutil
 
-    return psutil.Process(pid).memory_info().rss
+    try:
+        return psutil.Process(pid).memory_info().rss
+    except psutil.NoSuchProcess:
+        raise ServingError(f"the server (process {pid}) exited during the load test") from None
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:

@@ -12,7 +12,8 @@ The routes:
 - ``POST /v1/models/{backend}:predict`` with ``{"inputs": [[64 numbers], ...]}``:
   ``{"backend": ..., "probabilities": [[10 numbers], ...], "classes": [...]}``,
   with a ``Server-Timing: model;dur=<ms>`` header: the time spent in the model
-  (in a worker thread, so the event loop keeps answering meanwhile).
+  (in a worker thread, so the event loop keeps answering meanwhile; one call
+  at a time per backend).
 
 Every request the server refuses gets a 4xx status and a JSON body with one
 ``"error"`` message; an unexpected failure inside a backend gets a 500 with a
@@ -25,6 +26,7 @@ import errno
 import json
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -169,6 +171,11 @@ def create_app(predictors: Mapping[str, Predictor], limits: Limits) -> Any:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
+    # One call at a time per backend: each runtime has one intra-op thread, and calls
+    # let in together only queue inside it. Queued here, the wait counts in the
+    # request's latency and not in the model's time.
+    locks = {name: threading.Lock() for name in predictors}
+
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
 
@@ -194,7 +201,7 @@ def create_app(predictors: Mapping[str, Predictor], limits: Limits) -> Any:
             return error(400, "the client closed the connection before sending the whole body")
         try:
             probabilities, model_seconds = await run_in_threadpool(
-                _timed, predictors[backend], inputs
+                _timed, predictors[backend], locks[backend], inputs
             )
         except Exception:
             # Answered here, not by Starlette's error middleware, which would re-raise
@@ -228,11 +235,14 @@ def create_app(predictors: Mapping[str, Predictor], limits: Limits) -> Any:
     )
 
 
-def _timed(predictor: Predictor, inputs: np.ndarray) -> tuple[np.ndarray, float]:
-    # Timed inside the worker thread: the wait for a free thread is not the model's time.
-    started = time.perf_counter()
-    probabilities = predictor(inputs)
-    return probabilities, time.perf_counter() - started
+def _timed(
+    predictor: Predictor, lock: threading.Lock, inputs: np.ndarray
+) -> tuple[np.ndarray, float]:
+    # Timed inside the worker thread and the lock: waiting is not the model's time.
+    with lock:
+        started = time.perf_counter()
+        probabilities = predictor(inputs)
+        return probabilities, time.perf_counter() - started
 
 
 def _routes() -> str:

@@ -28,6 +28,8 @@ from dlref.bridge.devices import (
     torch_gpu_names,
 )
 from dlref.bridge.versions import package_version
+from dlref.deploy.server import BACKENDS as BACKEND_NAMES
+from dlref.deploy.server import ServingError
 from dlref.examples.artefacts import (
     CheckGroup,
     check_group,
@@ -277,6 +279,47 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from dlref.deploy import digits
+    from dlref.deploy.server import Limits, bind, load_backends, serve
+
+    sock = bind(args.host, args.port)  # before the slow loading: a taken port fails at once
+    predictors = load_backends(args.backend or BACKEND_NAMES, threads=args.threads)
+    serve(
+        predictors, sock, Limits(digits.INPUT_SIZE), announce=lambda line: print(line, flush=True)
+    )
+    return 0
+
+
+def _serve_bench(args: argparse.Namespace) -> int:
+    from dlref.benchmark.run import check_idle, machine_load
+
+    load = machine_load()
+    if args.output is not None and not args.output.parent.is_dir():
+        raise PerformanceError(f"cannot write {args.output}: {args.output.parent} is not a folder")
+    from dlref.deploy.load import (
+        FULL,
+        QUICK,
+        cpu_results_file,
+        result_problems,
+        run_load,
+        write_results,
+    )
+
+    busy = check_idle(load, allow_busy=args.allow_busy or args.quick)
+    results = run_load(QUICK if args.quick else FULL, load, busy, progress=print)
+    output = args.output or (None if args.quick else cpu_results_file())
+    if output is not None:
+        write_results(results, output)
+        print(f"wrote {output}")
+    problems = result_problems(results)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if busy:
+        print(f"The machine was busy (load {load}): the results are flagged busy.")
+    return 1 if problems else 0
+
+
 def _pdf(args: argparse.Namespace) -> int:
     from dlref.site.printable import TableTooLongError, write_pdf, write_study_reports
 
@@ -346,6 +389,12 @@ def _deploy(args: argparse.Namespace) -> int:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
     return int(text)
 
 
@@ -436,6 +485,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(handler=_bench)
 
+    serve = commands.add_parser(
+        "serve", help="serve the digit classifier over HTTP (PyTorch, Keras, ONNX Runtime)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--port", type=_port, default=8080, help="port (default: 8080; 0: any free port)"
+    )
+    serve.add_argument(
+        "--backend",
+        action="append",
+        choices=BACKEND_NAMES,
+        help="serve only this backend (repeatable; default: all four)",
+    )
+    serve.add_argument(
+        "--threads", type=_positive, default=1, help="intra-op threads of each runtime"
+    )
+    serve.set_defaults(handler=_serve)
+
+    serve_bench = commands.add_parser(
+        "serve-bench",
+        help="load-test the digit server on 127.0.0.1: latency, throughput, memory, refusals",
+    )
+    serve_bench.add_argument(
+        "--quick", action="store_true", help="a few requests: check that it runs (seconds)"
+    )
+    serve_bench.add_argument(
+        "--allow-busy",
+        action="store_true",
+        help="run even when the machine is busy; the results are flagged busy",
+    )
+    serve_bench.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="results file (default: docs/production/serving-cpu.json for a full run, "
+        "none with --quick)",
+    )
+    serve_bench.set_defaults(handler=_serve_bench)
+
     new = commands.add_parser("new", help="create a new example: two scripts and a page")
     new.add_argument("topic", metavar="TOPIC")
     new.add_argument("name", metavar="NAME")
@@ -509,6 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         PerformanceError,
         BrowserError,
         NotebookSourceError,
+        ServingError,
     ) as error:
         print(f"dlref: error: {error}", file=sys.stderr)
         return USAGE_ERROR

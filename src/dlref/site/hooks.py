@@ -28,7 +28,9 @@
   and its source script (`dlref.site.case_studies`);
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
-  in ``docs/comparison/performance.json``.
+  in ``docs/comparison/performance.json``;
+- the serving page's markers are replaced by the load test's tables and
+  records in ``docs/production/serving-cpu.json`` (`dlref.deploy.load`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from dlref.benchmark import results as performance
+from dlref.deploy import load as serving
 from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
@@ -217,6 +220,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if performance.PERFORMANCE_MARKER in markdown:
         results = performance.load_results(PERFORMANCE_RESULTS)
         markdown = performance.render_page(markdown, results)
+    if any(marker in markdown for marker in serving.MARKERS):
+        markdown = serving.render_page(markdown, serving.load_results(serving.cpu_results_file()))
     if TABLE_MARKER in markdown:
         markdown = render_page(markdown, load_table(COMPARISON_TABLE), page.file.src_uri)
     return markdown

@@ -19,7 +19,12 @@ import pytest
 
 from dlref.notebooks import install
 from dlref.notebooks.check import check_notebook, differences
-from dlref.notebooks.results import NotebookResultError, study_rows
+from dlref.notebooks.results import (
+    NotebookResultError,
+    notebook_results,
+    read_notebook,
+    study_rows,
+)
 from dlref.notebooks.source import FRAMEWORKS, NotebookSource, build_notebook, discover_notebooks
 from dlref.paths import CASE_STUDIES_DIR, CHECKOUT, DOCS_DIR, repository
 from dlref.site.case_studies import colab_url, figure_uri
@@ -192,3 +197,29 @@ def test_study_pages_show_their_notebooks_figures(built_site):
         for shown in figures:
             name = shown.split('"')[0].rsplit("/", 1)[-1]
             assert (built_site / figure_uri("x", "y")).parent.joinpath(name).is_file()
+
+
+def _values(name: str) -> dict:
+    return notebook_results(read_notebook(name), name)["values"]
+
+
+def test_the_loan_verdict_follows_its_numbers():
+    # The loans page and the use-case page say: boosting has the highest ROC AUC, beats
+    # logistic regression beyond the bootstrap's spread, and cannot be told from either
+    # network. A rerun that changes the numbers must change those sentences too.
+    for name in ("loans-pytorch", "loans-tensorflow"):
+        values = _values(name)
+        assert values["boosting_auc"] > max(values["logistic_auc"], values["mlp_auc"]), name
+        assert values["boosting_minus_logistic_low"] > 0, name
+        assert values["boosting_minus_mlp_low"] < 0 < values["boosting_minus_mlp_high"], name
+
+
+def test_the_shapes_verdict_follows_its_numbers():
+    # "The pre-trained backbone helped, but modestly, and only after fine-tuning";
+    # frozen, it did "about as well as training from scratch".
+    for name in ("shapes-pytorch", "shapes-tensorflow"):
+        values = _values(name)
+        assert values["fine_tuned_accuracy"] > values["frozen_accuracy"], name
+        assert values["fine_tuned_accuracy"] > values["scratch_accuracy"], name
+        assert abs(values["frozen_accuracy"] - values["scratch_accuracy"]) <= 0.05, name
+        assert values["resume_max_difference"] == 0.0, name

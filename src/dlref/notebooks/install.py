@@ -9,6 +9,7 @@ the one list of versions, and the notebook's imports say which of them it needs.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from importlib.metadata import packages_distributions
 
@@ -50,7 +51,7 @@ def imported_distributions(code: str) -> list[str]:
             modules.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.add(node.module.split(".")[0])
-    providers = packages_distributions()
+    providers = _providers()
     return sorted({_normalised(name) for module in modules for name in providers.get(module, [])})
 
 
@@ -80,6 +81,12 @@ def install_cell_source(code: str) -> str:
         'if importlib.util.find_spec("dlref") is None:\n'
         f"    %pip install --quiet {requirements}"
     )
+
+
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    # Reads every installed distribution's metadata: a second or so, once per process.
+    return packages_distributions()
 
 
 def _normalised(name: str) -> str:

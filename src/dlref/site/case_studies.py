@@ -13,7 +13,9 @@ time from the stored notebooks (nothing runs):
 
 A study page opens with links to its printed report (``<study>.pdf``, made by
 ``dlref pdf``) and to its notebooks. Each notebook's page (rendered by
-mkdocs-jupyter) opens with an "Open in Colab" link to the notebook in the
+mkdocs-jupyter) links its notebook style sheet, which mkdocs-jupyter would put
+in every notebook page (570 KB of CSS, more than the rest of a page), and opens
+with an "Open in Colab" link to the notebook in the
 public repository, a link to download the ``.ipynb`` (which mkdocs-jupyter
 copies beside the page) and one to the script it is built from.
 """
@@ -21,10 +23,13 @@ copies beside the page) and one to the script it is built from.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import mkdocs_jupyter
 
 from dlref.notebooks.results import (
     RESULTS_TAG,
@@ -38,6 +43,14 @@ from dlref.notebooks.source import NotebookSource
 from dlref.paths import CASE_STUDIES_DIR, CHECKOUT, DOCS_DIR, repository
 from dlref.site.page_syntax import DirectiveError, prose_lines
 
+#: mkdocs-jupyter's style sheet for notebook cells, and where the site serves it once.
+NOTEBOOK_CSS_SOURCE = (
+    Path(mkdocs_jupyter.__file__).parent / "templates/mkdocs_html/assets/index.css"
+)
+NOTEBOOK_CSS = "assets/stylesheets/jupyter.css"
+_INLINE_NOTEBOOK_CSS_RE = re.compile(
+    r'<style type="text/css">\s*@charset "UTF-8";\.jupyter-wrapper\{.*?</style>', re.S
+)
 #: Where a study page's figures are put in the site, beside the study pages.
 FIGURES_FOLDER = "figures"
 _RESULTS_RE = re.compile(r"^<!--\s*dlref:notebook-results\s+(?P<study>[\w-]+)\s*-->\s*$")
@@ -202,6 +215,30 @@ def notebook_links(source: NotebookSource) -> str:
         for href, text, extra in links
     )
     return f'<p class="dlref-notebook-links">{anchors}</p>\n'
+
+
+def link_notebook_css(html: str, page_url: str) -> str:
+    """Replace the style sheet mkdocs-jupyter put in a notebook page with a link to one copy.
+
+    Args:
+        html: The notebook page's content.
+        page_url: The page's address relative to the site, e.g. ``"case-studies/loans-pytorch/"``.
+
+    Returns:
+        The content, linking `NOTEBOOK_CSS` instead of holding it.
+
+    Raises:
+        ValueError: The page does not hold mkdocs-jupyter's style sheet, or holds
+            another than the one the site serves.
+    """
+    match = _INLINE_NOTEBOOK_CSS_RE.search(html)
+    inline = (
+        match[0].removeprefix('<style type="text/css">').removesuffix("</style>") if match else ""
+    )
+    if inline.strip() != NOTEBOOK_CSS_SOURCE.read_text(encoding="utf-8").strip():
+        raise ValueError(f"{page_url}: mkdocs-jupyter's notebook style sheet is not the one served")
+    href = posixpath.relpath(NOTEBOOK_CSS, page_url.rstrip("/") or ".")
+    return html[: match.start()] + f'<link rel="stylesheet" href="{href}">' + html[match.end() :]
 
 
 def _value(match: re.Match[str], case_studies_dir: Path) -> str:

@@ -56,7 +56,10 @@ from dlref.paths import (
     snippets_root,
 )
 from dlref.site.case_studies import (
+    NOTEBOOK_CSS,
+    NOTEBOOK_CSS_SOURCE,
     expand_study_page,
+    link_notebook_css,
     notebook_figures,
     notebook_links,
     with_study_links,
@@ -144,6 +147,7 @@ def on_files(files: Files, config: Any) -> Files:
                 files.append(
                     File.generated(config, report_page_uri(topic_dir.name, table), content=content)
                 )
+    files.append(File.generated(config, NOTEBOOK_CSS, abs_src_path=str(NOTEBOOK_CSS_SOURCE)))
     for uri, png in notebook_figures():
         files.append(File.generated(config, uri, content=png))
     return files
@@ -246,7 +250,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     }
     source = notebooks.get(page.file.src_uri)
     if source is not None:
-        html = notebook_links(source) + html
+        try:
+            html = notebook_links(source) + link_notebook_css(html, page.url)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
     if page.file.src_uri.startswith(API_REFERENCE_DIR):
         return html
     return mark_first_uses(html)

@@ -166,7 +166,17 @@ def test_tabs_tooltips_copy_and_search_work_from_the_keyboard(served_site, brows
         "document.activeElement.closest('.highlight, .md-code').querySelector('pre code').innerText"
     )
     page.keyboard.press("Enter")
-    page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=code)
+    # A clipboard read can stay pending in headless Chromium (the page loses focus, say),
+    # and a predicate that never settles held the whole test run: each poll gives up
+    # after half a second, and the wait after ten.
+    page.wait_for_function(
+        """t => Promise.race([
+            navigator.clipboard.readText().then(c => c === t, () => false),
+            new Promise(resolve => setTimeout(() => resolve(false), 500)),
+        ])""",
+        arg=code,
+        timeout=10_000,
+    )
 
     # Search: the "/" key opens it, arrows choose a result, Enter opens it.
     page.keyboard.press("Escape")

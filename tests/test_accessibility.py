@@ -27,7 +27,7 @@ from dlref.site.audit import (
     transferred_bytes,
     with_axe,
 )
-from dlref.site.browser import PageLog, local_page
+from dlref.site.browser import PageLog, close_page, local_page
 from dlref.site.hooks import GLOSSARY
 
 pytestmark = [pytest.mark.site, pytest.mark.browser, pytest.mark.xdist_group("site")]
@@ -58,7 +58,7 @@ def _visit(built_site, served_site, browser, paths: list[str]) -> dict[str, Visi
         set_palette(page, "dark")
         dark = axe_violations(page, COLOUR_RULES)
         visits[path] = Visit(light, dark, transferred_bytes(built_site, requested))
-    page.close()
+    close_page(page)
     assert not log.outside and not log.errors, (log.outside, log.errors)
     return visits
 
@@ -186,5 +186,5 @@ def test_tabs_tooltips_copy_and_search_work_from_the_keyboard(served_site, brows
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**/concepts/autograd/**")
-    page.close()
+    close_page(page)
     assert not log.outside and not log.errors, (log.outside, log.errors)

@@ -11,7 +11,7 @@ import pytest
 from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.transfer_check import REPORT_SUFFIX
 from dlref.paths import DOCS_DIR
-from dlref.site.browser import PageLog, local_page
+from dlref.site.browser import PageLog, close_page, local_page
 from dlref.site.directive import ShownExamples, scan_pages, unshown_scripts
 from dlref.site.gate import page_html, unaccounted_html_blocks, unexecuted_blocks
 from dlref.site.hooks import SHOWN_EXAMPLES_FILE
@@ -112,7 +112,7 @@ def test_framework_choice_follows_the_reader_across_pages(served_site, browser):
     _check_search_finds_code_names(page)
     page.goto(f"{served_site}/")
     _check_page_furniture(page)
-    page.close()
+    close_page(page)
     assert not log.outside, f"requests left the site: {log.outside}"
     assert not log.errors, f"console errors: {log.errors}"
 
@@ -157,7 +157,7 @@ def test_examples_switch_to_two_columns_and_the_choice_is_remembered(served_site
     page.locator("button.dlref-layout-toggle").first.click()  # back to tabs
     page.reload()
     assert page.locator(".dlref-example").first.locator(".tabbed-block").nth(1).is_hidden()
-    page.close()
+    close_page(page)
     assert not log.outside and not log.errors, (log.outside, log.errors)
 
 

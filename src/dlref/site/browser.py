@@ -146,6 +146,20 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+def close_page(page: Page) -> None:
+    """Close a page opened by `local_page`.
+
+    Its route handler goes first: a request still waiting in the handler (one a
+    navigation started just before) made ``page.close()`` wait for ever, and
+    held a whole test run.
+
+    Args:
+        page: The page.
+    """
+    page.unroute_all(behavior="ignoreErrors")
+    page.close()
+
+
 def local_page(browser: Browser, log: PageLog | None = None, **options: Any) -> Page:
     """Open a page that may load only from 127.0.0.1, logging what it tried otherwise.
 

@@ -10,13 +10,12 @@ neither framework: the site build and the checks stay fast.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 from pathlib import Path
 from typing import Any
 
 from dlref.benchmark.fairness import fairness_problems
-from dlref.bridge.versions import PACKAGES
+from dlref.bridge.versions import PACKAGES, lock_pins
 from dlref.examples.discovery import FRAMEWORK_TITLES
 from dlref.examples.figures import stable_svg
 from dlref.paths import PERFORMANCE_RESULTS
@@ -691,13 +690,7 @@ def locked_versions(lock_file: Path) -> dict[str, str]:
     Returns:
         Versions by row label (``"PyTorch"``), without local labels (``+cpu``).
     """
-    pins = {}
-    for line in lock_file.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line)
-        if match:
-            # PEP 503 names: tensorflow_cpu and tensorflow-cpu are one package.
-            name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
-            pins[name] = match.group(2).split("+", 1)[0]
+    pins = lock_pins(lock_file)
     return {
         label: next((pins[name] for name in names if name in pins), "not pinned")
         for label, names in PACKAGES

@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 from importlib.metadata import packages_distributions
 
+from dlref.bridge.versions import lock_pins, normalised_name
 from dlref.paths import CPU_LOCK
 
 # The lock is the CPU profile's; a reader's fresh kernel may have a GPU, and
 # TensorFlow's CPU build is the same version under another name.
 _READER_NAMES = {"tensorflow-cpu": "tensorflow"}
-_PIN_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(?P<version>[^\s;#]+)")
 
 
 def locked_versions() -> dict[str, str]:
     """Read the exact pins of the CPU lock.
 
     Returns:
-        The version by normalised distribution name (``scikit-learn``, ``torch``).
+        The release by normalised distribution name (``scikit-learn``, ``torch``).
     """
-    pins = {}
-    for line in CPU_LOCK.read_text(encoding="utf-8").splitlines():
-        match = _PIN_RE.match(line.strip())
-        if match:
-            # A local label (torch's "+cpu") names a build on another index, not PyPI's.
-            pins[_normalised(match["name"])] = match["version"].split("+")[0]
-    return pins
+    return lock_pins(CPU_LOCK)
 
 
 def imported_distributions(code: str) -> list[str]:
@@ -52,7 +45,8 @@ def imported_distributions(code: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.add(node.module.split(".")[0])
     providers = _providers()
-    return sorted({_normalised(name) for module in modules for name in providers.get(module, [])})
+    names = {name for module in modules for name in providers.get(module, [])}
+    return sorted({normalised_name(name) for name in names})
 
 
 def install_cell_source(code: str) -> str:
@@ -87,7 +81,3 @@ def install_cell_source(code: str) -> str:
 def _providers() -> dict[str, list[str]]:
     # Reads every installed distribution's metadata: a second or so, once per process.
     return packages_distributions()
-
-
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()

@@ -47,7 +47,7 @@ from dlref.deploy import load as serving
 from dlref.examples.discovery import discover, topic_dirs
 from dlref.examples.parity import load_specs
 from dlref.examples.transfer_check import REPORT_SUFFIX
-from dlref.notebooks.source import discover_notebooks
+from dlref.notebooks.source import NotebookSource, discover_notebooks
 from dlref.paths import (
     COMPARISON_TABLE,
     DOCS_DIR,
@@ -100,6 +100,8 @@ RUNTIME_FILES = (
 )
 
 _shown = ShownExamples()
+#: The case studies' notebooks by page (``case-studies/loans-pytorch.ipynb``), read once per build.
+_notebooks: dict[str, NotebookSource] = {}
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -147,6 +149,9 @@ def on_files(files: Files, config: Any) -> Files:
                 files.append(
                     File.generated(config, report_page_uri(topic_dir.name, table), content=content)
                 )
+    _notebooks.clear()
+    for source in discover_notebooks():
+        _notebooks[source.notebook_path().relative_to(DOCS_DIR).as_posix()] = source
     files.append(File.generated(config, NOTEBOOK_CSS, abs_src_path=str(NOTEBOOK_CSS_SOURCE)))
     for uri, png in notebook_figures():
         files.append(File.generated(config, uri, content=png))
@@ -215,7 +220,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown, scripts = expand_examples(markdown, page.file.src_uri)
         markdown = expand_values(markdown, page.file.src_uri, recorded_values())
         markdown = expand_study_page(markdown, page.file.src_uri)
-        markdown = with_study_links(markdown, page.file.src_uri, discover_notebooks())
+        markdown = with_study_links(markdown, page.file.src_uri, list(_notebooks.values()))
     except DirectiveError as error:
         raise PluginError(str(error)) from None
     _shown.record(page.file.src_uri, scripts)
@@ -244,11 +249,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         The content, lighter, with later uses of a term in a section as plain text.
     """
     html = inline_figures(unwrap_plain_tokens(html), page.url, DOCS_DIR)
-    notebooks = {
-        source.notebook_path().relative_to(DOCS_DIR).as_posix(): source
-        for source in discover_notebooks()
-    }
-    source = notebooks.get(page.file.src_uri)
+    source = _notebooks.get(page.file.src_uri)
     if source is not None:
         try:
             html = notebook_links(source) + link_notebook_css(html, page.url)

@@ -1,7 +1,7 @@
 """llms.txt and each page's Markdown copy, for readers who use assistants.
 
 Every built page has a Markdown copy beside it (``index.md`` next to
-``index.html``), converted from the page's HTML by `dlref.site.llms`, so
+``index.html``), converted from the page's HTML by `dlref.site.markdown_copy`, so
 examples, outputs and includes arrive resolved; llms.txt links every copy. The
 tests check that each copy holds the code of every script its page shows, as
 the build recorded them.
@@ -17,7 +17,7 @@ import pytest
 
 from dlref.examples.discovery import discover
 from dlref.site.hooks import SHOWN_EXAMPLES_FILE
-from dlref.site.llms import page_markdown
+from dlref.site.markdown_copy import page_markdown
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 

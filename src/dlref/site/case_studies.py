@@ -22,10 +22,12 @@ copies beside the page) and one to the script it is built from.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ from dlref.notebooks.results import (
     study_rows,
 )
 from dlref.notebooks.source import NotebookSource
-from dlref.paths import CASE_STUDIES_DIR, CHECKOUT, DOCS_DIR, repository
+from dlref.paths import CACHE_DIR, CASE_STUDIES_DIR, CHECKOUT, DOCS_DIR, repository
 from dlref.site.page_syntax import DirectiveError, prose_lines
 
 #: mkdocs-jupyter's style sheet for notebook cells, and where the site serves it once.
@@ -61,6 +63,27 @@ _VALUE_RE = re.compile(r"\{\{\s*notebook:\s*(?P<name>[\w-]+)\s+(?P<key>[\w.-]+)\
 _HEADERS = {"roc_auc": "ROC AUC", "f1": "F1"}
 #: How a notebook's framework is named in links: the TensorFlow notebooks are written with Keras.
 FRAMEWORK_NAMES = {"pytorch": "PyTorch", "tensorflow": "Keras"}
+
+
+#: The packages that turn a stored notebook into a page (a new version may render it differently).
+NOTEBOOK_RENDERERS = ("mkdocs-jupyter", "nbconvert", "nbformat", "mistune", "pygments")
+
+
+def notebook_render_cache(cache_root: Path = CACHE_DIR / "mkdocs-jupyter") -> Path:
+    """The folder where mkdocs-jupyter keeps rendered notebooks, one per set of renderer versions.
+
+    mkdocs-jupyter keys a rendered page on the notebook's bytes and its own
+    options, not on the versions of the packages that rendered it; keeping each
+    set of versions in its own folder stops an upgrade from serving old renders.
+
+    Args:
+        cache_root: Where the folders go.
+
+    Returns:
+        ``cache_root/<digest of NOTEBOOK_RENDERERS' installed versions>``.
+    """
+    versions = ",".join(f"{name}=={metadata.version(name)}" for name in NOTEBOOK_RENDERERS)
+    return cache_root / hashlib.sha256(versions.encode()).hexdigest()[:16]
 
 
 def colab_url(notebook: Path) -> str:

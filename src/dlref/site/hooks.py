@@ -25,7 +25,8 @@
   (`dlref.site.markup`);
 - a case study's page quotes its stored notebooks' results, figures and
   values, and each notebook's page opens with links to Colab, the ``.ipynb``
-  and its source script (`dlref.site.case_studies`);
+  and its source script (`dlref.site.case_studies`); mkdocs-jupyter keeps the
+  rendered notebooks in a cache folder per version of the renderers;
 - the comparison page's marker is replaced by the table rendered from
   ``docs/comparison/table.toml``, and the performance page's by the results
   in ``docs/comparison/performance.json``;
@@ -62,6 +63,7 @@ from dlref.site.case_studies import (
     link_notebook_css,
     notebook_figures,
     notebook_links,
+    notebook_render_cache,
     with_study_links,
 )
 from dlref.site.comparison import TABLE_MARKER, load_table, render_page
@@ -102,6 +104,19 @@ RUNTIME_FILES = (
 _shown = ShownExamples()
 #: The case studies' notebooks by page (``case-studies/loans-pytorch.ipynb``), read once per build.
 _notebooks: dict[str, NotebookSource] = {}
+
+
+def on_config(config: Any) -> Any:
+    """Point mkdocs-jupyter's cache of rendered notebooks at this set of renderer versions.
+
+    Args:
+        config: The MkDocs config.
+
+    Returns:
+        The config, with the cache folder set.
+    """
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(notebook_render_cache())
+    return config
 
 
 def on_files(files: Files, config: Any) -> Files:

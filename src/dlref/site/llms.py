@@ -6,64 +6,26 @@ Markdown and written beside the page as ``index.md``; ``llms.txt`` at the top
 of the site links every copy, grouped by the navigation's sections, after the
 format of https://llmstxt.org/.
 
-Syntax highlighting is removed before the conversion: a highlighted block is
-mostly ``<span>`` tags, and converting them cost more than the rest of the
-build (mkdocs-llmstxt, which converts them and reformats every copy, doubled
-the build's CPU time here).
+The conversion (`dlref.site.markdown_copy`) runs in worker processes, one
+fewer than the machine's cores, so that the build goes on rendering pages
+meanwhile; the build waits for every copy before it writes llms.txt, and an
+error in any conversion fails the build.
 """
 
 from __future__ import annotations
 
-import re
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
-from markdownify import ATX, MarkdownConverter
+from dlref.site.markdown_copy import write_markdown_copy
 
 LLMS_FILE = "llms.txt"
 #: The name of each page's Markdown copy, beside its ``index.html``.
 COPY_NAME = "index.md"
-# Highlighting markup that carries no text: token spans, and the anchors of line numbers.
-_HIGHLIGHT_RE = re.compile(r'</?span\b[^>]*>|<a id="__codelineno-[^"]*"[^>]*></a>')
-# What a reader of the text does not need: permalinks, tab radio buttons, tab labels
-# (each block's title names its script), icons.
-_DROPPED = "a.headerlink, input, .tabbed-labels, svg"
-
-
-def _language(tag: Tag) -> str:
-    """The fence language of a code block, from its ``language-*`` class."""
-    for element in (tag, tag.parent):
-        for css_class in (element.get("class") or []) if element else []:
-            if css_class.startswith("language-"):
-                return css_class.removeprefix("language-")
-    return ""
-
-
-_CONVERTER = MarkdownConverter(
-    bullets="-",
-    code_language_callback=_language,
-    escape_underscores=False,
-    escape_asterisks=False,
-    heading_style=ATX,
-)
-
-
-def page_markdown(html: str) -> str:
-    """Convert a page's rendered HTML to Markdown.
-
-    Args:
-        html: The page content MkDocs rendered (without the theme's frame).
-
-    Returns:
-        Markdown: prose, tables, and fenced code blocks with their languages.
-    """
-    soup = BeautifulSoup(_HIGHLIGHT_RE.sub("", html), "html.parser")
-    for element in soup.select(_DROPPED):
-        element.decompose()
-    markdown = _CONVERTER.convert_soup(soup)
-    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
 
 
 @dataclass(frozen=True)
@@ -109,10 +71,28 @@ def render_llms_txt(name: str, description: str, copies: list[PageCopy]) -> str:
 
 _copies: dict[str, PageCopy] = {}
 _nav: list[Any] = []
+_conversions: list[Future[None]] = []
+_pool: list[ProcessPoolExecutor] = []  # at most one, made at the first page of a build
+
+
+def _converter() -> ProcessPoolExecutor:
+    """The build's worker processes, started on first use."""
+    if not _pool:
+        workers = max(1, (os.cpu_count() or 1) - 1)
+        # spawn: `mkdocs serve` has threads running, which a forked child would not have.
+        context = multiprocessing.get_context("spawn")
+        _pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+    return _pool[0]
+
+
+def _close_converter(*, wait: bool) -> None:
+    """Stop the worker processes; without `wait`, drop conversions not yet started."""
+    while _pool:
+        _pool.pop().shutdown(wait=wait, cancel_futures=not wait)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """Write the page's Markdown copy beside its HTML; leave the HTML as it is.
+    """Start converting the page to its Markdown copy; leave the HTML as it is.
 
     Args:
         html: The page's rendered content.
@@ -124,8 +104,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         The HTML, unchanged.
     """
     destination = Path(page.file.abs_dest_path).with_name(COPY_NAME)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    destination.write_text(page_markdown(html), encoding="utf-8")
+    _conversions.append(_converter().submit(write_markdown_copy, html, destination))
     section = page.ancestors[-1].title if page.ancestors else page.title
     url = Path(page.file.dest_uri).with_name(COPY_NAME).as_posix()
     _copies[page.file.src_uri] = PageCopy(section, str(page.title), url)
@@ -133,11 +112,20 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    """Write llms.txt, listing the copies in the navigation's order.
+    """Wait for every Markdown copy, then write llms.txt, listing them in the navigation's order.
 
     Args:
         config: The MkDocs config.
+
+    Raises:
+        Exception: A conversion failed (its own exception, which fails the build).
     """
+    try:
+        for conversion in _conversions:
+            conversion.result()
+    finally:
+        _conversions.clear()
+        _close_converter(wait=True)
     order = [page.file.src_uri for page in _nav]
     copies = [_copies[uri] for uri in order if uri in _copies]
     copies += [copy for uri, copy in _copies.items() if uri not in order]
@@ -158,3 +146,13 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
     """
     _nav[:] = list(nav.pages)
     return nav
+
+
+def on_build_error(error: Exception) -> None:
+    """Stop the conversions of a build that failed.
+
+    Args:
+        error: What failed the build.
+    """
+    _conversions.clear()
+    _close_converter(wait=False)

@@ -28,9 +28,14 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export NO_MKDOCS_2_WARNING := 1
 export KERAS_HOME := $(CURDIR)/.cache/keras
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
-# pip byte-compiles every file it installs, half of set-up time for modules never
-# imported; installing with --no-compile lets Python compile, and cache, only the
-# modules that are imported, so the cache must be writable.
+# Set-up installs with uv, pinned here (and used by lock-gpu): it installs the lock
+# in seconds where pip took a minute, links files from its cache, and compiles no
+# bytecode, so Python compiles, and caches, only the modules that are imported
+# (that cache must be writable). uv does not read pip's configuration: the
+# find-links folders pip is given through PIP_FIND_LINKS (on the developers'
+# machines, the local CPU build of torch) are passed on.
+UV := uv==0.13.9
+UV_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python $(foreach link,$(PIP_FIND_LINKS),--find-links $(link))
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup serve build test check update standalone lint lint-only version publish zensical links pdf screenshots perf lock lock-gpu browser clean npm a11y lighthouse
@@ -41,9 +46,9 @@ $(STAMP):
 	@# A venv built for another profile or older pins is replaced, not patched.
 	@if ls $(VENV)/.installed-* >/dev/null 2>&1; then echo "requirements changed: rebuilding $(VENV)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet --no-compile -r $(REQUIREMENTS)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(UV_INSTALL) -r $(REQUIREMENTS)
+	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
 # --dirty: after an edit, rebuild only the pages that changed (a full build takes seconds);
@@ -157,7 +162,6 @@ links: build
 # (Linux x86_64, Python 3.11) from PyPI's metadata alone, on any machine: uv
 # resolves for the named platform, so no GPU is needed and no CUDA wheel is
 # downloaded. pip cannot: it resolves for the machine it runs on.
-UV := uv==0.13.9
 lock-gpu:
 	rm -rf .cache/lock-gpu-venv
 	$(PYTHON) -m venv .cache/lock-gpu-venv

@@ -92,8 +92,16 @@ publish: setup
 
 # Python's set-up and the browser's (Chromium, Node.js, the npm packages) are
 # independent: they run side by side, then the linters, then the suite.
+# uv compiles no bytecode, so in a new venv pytest's two workers would each compile
+# the same framework modules while collecting (about 20 s of CPU each here). One
+# import of the heavy packages first, beside npm's install, compiles them once.
+BYTECODE := $(VENV)/.bytecode-$(PROFILE)-$(SETUP_HASH)
+$(BYTECODE): $(STAMP)
+	$(BIN)/python -c "import tensorflow, torch, keras, sklearn, matplotlib.pyplot"
+	touch $@
+
 test:
-	@$(MAKE) --no-print-directory -j2 setup npm
+	@$(MAKE) --no-print-directory -j2 $(BYTECODE) npm
 	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
@@ -196,7 +204,7 @@ $(NPM_STAMP): | browser
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
 	  else echo "The site checks need Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; fi; \
 	fi
-	npm ci --ignore-scripts --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 	touch $@
 
 # Lighthouse (mobile) on the home page, the heaviest concept page and the architectures

@@ -91,18 +91,19 @@ publish: setup
 	$(GIT_AUTH) git push origin gh-pages
 
 # Python's set-up and the browser's (Chromium, Node.js, the npm packages) are
-# independent: they run side by side, then the linters, then the suite.
+# independent: they run side by side with the linters, then the suite runs.
 # uv compiles no bytecode, so in a new venv pytest's two workers would each compile
-# the same framework modules while collecting (about 20 s of CPU each here). One
-# import of the heavy packages first, beside npm's install, compiles them once.
+# the same framework modules while collecting (about 20 s of CPU each here). Importing
+# the heavy packages first compiles them once: torch in one process, TensorFlow (which
+# imports Keras, scikit-learn and pyplot) in another, beside npm's install and the linters.
 BYTECODE := $(VENV)/.bytecode-$(PROFILE)-$(SETUP_HASH)
 $(BYTECODE): $(STAMP)
-	$(BIN)/python -c "import tensorflow, torch, keras, sklearn, matplotlib.pyplot"
+	$(BIN)/python -c "import torch" & torch=$$!; \
+	  $(BIN)/python -c "import tensorflow, keras, sklearn, matplotlib.pyplot" && wait $$torch
 	touch $@
 
 test:
-	@$(MAKE) --no-print-directory -j2 $(BYTECODE) npm
-	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory -j2 $(BYTECODE) npm lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Rerun what changed since it last passed, and check outputs, parity, figures and pages.

@@ -79,7 +79,8 @@ def _converter() -> ProcessPoolExecutor:
     """The build's worker processes, started on first use."""
     if not _pool:
         workers = max(1, (os.cpu_count() or 1) - 1)
-        # spawn: `mkdocs serve` has threads running, which a forked child would not have.
+        # spawn, not fork: `mkdocs serve` runs threads, and a forked child of a threaded
+        # process can deadlock on a lock one of them held.
         context = multiprocessing.get_context("spawn")
         _pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
     return _pool[0]

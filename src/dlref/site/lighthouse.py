@@ -10,11 +10,14 @@ SEO. Every score must be at least `MINIMUM_SCORE`. Chromium is
 
 The performance score varies from run to run on a shared machine, so each
 page is scored `RUNS` times and the median run counts, as Lighthouse's
-documentation on variability advises. Each run also reports the host's
-BenchmarkIndex; the default mobile preset slows the CPU down 4 times whatever
-the host, and `calibrated_multiplier` gives the slowdown Lighthouse's own
-calculator would choose for that host, printed beside the scores so that a
-reader can tell how hard the emulated phone is.
+documentation on variability advises; the median is taken of the performance
+score, the figure the budget is about (Lighthouse's own ``computeMedianRun``
+picks the run nearest the median first paint and time to interactive).
+
+Each run also reports the host's BenchmarkIndex. The default mobile preset
+slows the CPU down 4 times whatever the host; `calibrated_multiplier` gives the
+slowdown Lighthouse's own calculator would choose for that host, printed beside
+the scores so that a reader can tell how hard the emulated phone is.
 """
 
 from __future__ import annotations
